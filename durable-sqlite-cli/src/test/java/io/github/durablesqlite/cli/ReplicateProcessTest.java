@@ -1,0 +1,130 @@
+package io.github.durablesqlite.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.durablesqlite.testing.DatabaseDump;
+import io.github.durablesqlite.testing.S3ProxyServer;
+import io.github.durablesqlite.testing.Sqlite3;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code durable-sqlite replicate} as a real process next to a real writer process (Debian's
+ * {@code sqlite3}), stopped with real signals.
+ */
+class ReplicateProcessTest {
+    private static final S3ProxyServer S3 = S3ProxyServer.shared();
+
+    @TempDir
+    Path dir;
+
+    @BeforeAll
+    static void needsSqlite3() {
+        Sqlite3.assumeAvailable();
+    }
+
+    private static Process cli(Map<String, String> env, Path log, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), Main.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().putAll(env);
+        return builder.start();
+    }
+
+    private static String waitForLine(Path log, String text, Process process) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (System.nanoTime() < deadline) {
+            String content = Files.exists(log) ? Files.readString(log) : "";
+            if (content.contains(text)) {
+                return content;
+            }
+            if (!process.isAlive()) {
+                throw new AssertionError("process exited with " + process.exitValue() + ": " + content);
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no '" + text + "' in " + Files.readString(log));
+    }
+
+    @Test
+    void replicatesWhileAnotherProcessWritesThenStopsOnSigterm() throws Exception {
+        Path db = dir.resolve("app.db");
+        Sqlite3.exec(db, "PRAGMA journal_mode=WAL; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);");
+        String url = S3.replicaUrl(S3.newBucket(), "app");
+        Path log = dir.resolve("replicate.log");
+        Process replicate = cli(S3.env(), log, "replicate", "--sync-interval", "100ms", db.toString(), url);
+        waitForLine(log, "replicating", replicate);
+
+        for (int batch = 0; batch < 20; batch++) {
+            StringBuilder sql = new StringBuilder("BEGIN;");
+            for (int i = 0; i < 50; i++) {
+                sql.append("INSERT INTO t(v) VALUES ('batch ").append(batch).append(" row ").append(i).append("');");
+            }
+            sql.append("COMMIT;");
+            if (batch == 10) {
+                sql.append("PRAGMA wal_checkpoint(PASSIVE);");
+            }
+            Sqlite3.exec(db, sql.toString());
+        }
+        String expected = DatabaseDump.of(db);
+        Thread.sleep(500); // more than the sync interval, so the last writes are captured before the stop
+
+        replicate.destroy(); // SIGTERM
+        assertThat(replicate.waitFor(20, TimeUnit.SECONDS)).as("replicate exits after SIGTERM").isTrue();
+        assertThat(replicate.exitValue()).as(Files.readString(log)).isZero();
+
+        Path restored = dir.resolve("restored.db");
+        Path restoreLog = dir.resolve("restore.log");
+        Process restore = cli(S3.env(), restoreLog, "restore", "-o", restored.toString(), url);
+        assertThat(restore.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(restore.exitValue()).as(Files.readString(restoreLog)).isZero();
+        assertThat(DatabaseDump.of(restored)).isEqualTo(expected);
+    }
+
+    @Test
+    void execRunsTheAppAndSyncsWhenItExits() throws Exception {
+        Path db = dir.resolve("app.db");
+        String url = dir.resolve("replica").toUri().toString();
+        Path script = dir.resolve("app.sh");
+        Files.writeString(script, "sqlite3 " + db + " 'PRAGMA journal_mode=WAL; CREATE TABLE t(v); "
+                + "INSERT INTO t VALUES (1),(2),(3);'\nsleep 0.5\nsqlite3 " + db + " 'INSERT INTO t VALUES (4);'\nexit 7\n");
+        Path log = dir.resolve("exec.log");
+        Process replicate = cli(Map.of(), log, "replicate", "--exec", "sh " + script, db.toString(), url);
+        assertThat(replicate.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(replicate.exitValue()).as("the child's exit code; log: %s", Files.readString(log)).isEqualTo(7);
+
+        Path restored = dir.resolve("restored.db");
+        assertThat(CliBadInputTest.run(Map.of(), "restore", "-o", restored.toString(), url).exit()).isZero();
+        assertThat(DatabaseDump.of(restored)).contains("1\n2\n3\n4\n");
+    }
+
+    @Test
+    void execForwardsSigtermToTheApp() throws Exception {
+        Path db = dir.resolve("app.db");
+        Sqlite3.exec(db, "PRAGMA journal_mode=WAL; CREATE TABLE t(v); INSERT INTO t VALUES ('before');");
+        String url = dir.resolve("replica").toUri().toString();
+        Path marker = dir.resolve("got-term");
+        Path script = dir.resolve("app.sh");
+        Files.writeString(script, "trap 'touch " + marker + "; exit 0' TERM\nwhile true; do sleep 0.1; done\n");
+        Path log = dir.resolve("exec.log");
+        Process replicate = cli(Map.of(), log, "replicate", "--exec", "sh " + script, db.toString(), url);
+        waitForLine(log, "replicating", replicate);
+
+        replicate.destroy();
+        assertThat(replicate.waitFor(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(marker).as("the app received SIGTERM").exists();
+        assertThat(replicate.exitValue()).isZero();
+        Path restored = dir.resolve("restored.db");
+        assertThat(CliBadInputTest.run(Map.of(), "restore", "-o", restored.toString(), url).exit()).isZero();
+        assertThat(DatabaseDump.of(restored)).contains("before");
+    }
+}

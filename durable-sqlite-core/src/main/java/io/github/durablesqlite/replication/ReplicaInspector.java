@@ -1,0 +1,65 @@
+package io.github.durablesqlite.replication;
+
+import io.github.durablesqlite.ltx.LtxDecoder;
+import io.github.durablesqlite.ltx.LtxHeader;
+import io.github.durablesqlite.replica.LtxFileInfo;
+import io.github.durablesqlite.replica.ReplicaClient;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Read-only questions about a replica and staged files that both the replicator and restorer ask. */
+final class ReplicaInspector {
+    /** Levels in the replica: 0 for per-sync files, 1..8 compactions, 9 snapshots. */
+    static final int MAX_LEVEL = 9;
+
+    private ReplicaInspector() {}
+
+    /** Every file at every level. */
+    static List<LtxFileInfo> allFiles(ReplicaClient client, boolean withTimestamps) throws IOException {
+        List<LtxFileInfo> files = new ArrayList<>();
+        for (int level = 0; level <= MAX_LEVEL; level++) {
+            files.addAll(client.listFiles(level, withTimestamps));
+        }
+        return files;
+    }
+
+    /** The newest TXID in the replica, 0 when it is empty. */
+    static long maxTxid(ReplicaClient client) throws IOException {
+        long max = 0;
+        for (LtxFileInfo file : allFiles(client, false)) {
+            max = Math.max(max, file.maxTxid());
+        }
+        return max;
+    }
+
+    /** Header of a replica file ending at {@code maxTxid}, preferring level 0; null if none. */
+    static LtxHeader headerOf(ReplicaClient client, long maxTxid) throws IOException {
+        for (int level = 0; level <= MAX_LEVEL; level++) {
+            for (LtxFileInfo file : client.listFiles(level, false)) {
+                if (file.maxTxid() == maxTxid) {
+                    try (InputStream in = client.openFile(level, file.minTxid(), file.maxTxid());
+                         LtxDecoder decoder = new LtxDecoder(in, describe(client, file))) {
+                        return decoder.header();
+                    }
+                }
+            }
+        }
+        return null;
+    }
+
+    static LtxHeader headerOf(Path staged) throws IOException {
+        try (InputStream in = Files.newInputStream(staged);
+             LtxDecoder decoder = new LtxDecoder(in, staged.toString())) {
+            return decoder.header();
+        }
+    }
+
+    /** Names a replica file in messages the way an operator would look for it. */
+    static String describe(ReplicaClient client, LtxFileInfo file) {
+        return client.describe() + " level " + file.level() + " " + Staging.fileName(file.minTxid(), file.maxTxid());
+    }
+}

@@ -1,0 +1,419 @@
+package io.github.durablesqlite.replication;
+
+import io.github.durablesqlite.ReplicationException;
+import io.github.durablesqlite.ReplicationStatus;
+import io.github.durablesqlite.ltx.LtxHeader;
+import io.github.durablesqlite.replica.ReplicaClient;
+import io.github.durablesqlite.wal.WalPosition;
+import io.github.durablesqlite.wal.WalReader;
+import io.github.durablesqlite.wal.WalScan;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Streams one database's WAL to a replica: after every commit signal, and on an interval for
+ * writers in other processes, it reads the newly committed frames, stages them as one L0 LTX file
+ * with the next TXID, and hands the file to the {@link Uploader}. It checkpoints only frames it has
+ * shipped, and writes a full copy of the database whenever it cannot prove the TXID chain continues.
+ */
+public final class Replicator implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Replicator.class);
+    private static final long[] SIGNAL_RETRY_MILLIS = {1, 2, 4, 8, 16, 32};
+
+    private final Path db;
+    private final ReplicaClient client;
+    private final ReplicationOptions options;
+    private final Path stateDir;
+    private final Object syncLock = new Object();
+    private final Object signalMonitor = new Object();
+
+    private Connection control;
+    private Connection checkpointer;
+    private ReadPin pin;
+    private DatabaseFile dbFile;
+    private WalReader wal;
+    private Staging staging;
+    private LtxWriter writer;
+    private Uploader uploader;
+    private Thread syncThread;
+    private Thread uploadThread;
+
+    // Guarded by syncLock.
+    private long txid;
+    private WalPosition position;
+    private boolean needFull;
+    private int pageSize;
+
+    // Guarded by signalMonitor.
+    private boolean signalled;
+    private boolean stopping;
+
+    private volatile boolean closed;
+    private volatile String lastSyncError;
+    private volatile Instant lastSyncAt;
+    private volatile long syncs;
+
+    public Replicator(Path db, ReplicaClient client, ReplicationOptions options) {
+        this.db = db.toAbsolutePath();
+        this.client = client;
+        this.options = options;
+        this.stateDir = options.resolveStateDirFor(db);
+    }
+
+    /**
+     * Opens the replicator's connections, decides where the TXID chain continues (local staged
+     * files, the replica's newest file, or a clean-shutdown record), runs a first sync, and starts
+     * the sync and upload threads.
+     */
+    public void start() throws IOException {
+        try {
+            control = SqliteConnections.open(db, options.busyTimeout());
+            checkpointer = SqliteConnections.open(db, options.busyTimeout());
+            pin = new ReadPin(db, options.busyTimeout());
+        } catch (SQLException e) {
+            closeQuietly();
+            throw new ReplicationException("cannot open database " + db + " for replication: " + e.getMessage(), e);
+        }
+        dbFile = new DatabaseFile(db);
+        wal = new WalReader(Path.of(db + "-wal"));
+        staging = new Staging(stateDir.resolve("staging"));
+        writer = new LtxWriter(options.pageEncoding());
+
+        long remoteTxid = ReplicaInspector.maxTxid(client);
+        List<Staging.StagedFile> staged = staging.pending();
+        if (!staged.isEmpty() && staged.get(0).minTxid() <= remoteTxid) {
+            // The replica moved on without these files (another writer, or a restore elsewhere):
+            // uploading them would overwrite its history.
+            log.warn("{} - discarding {} staged files that conflict with the replica's TXID {}",
+                    options.name(), staged.size(), remoteTxid);
+            for (Staging.StagedFile file : staged) {
+                staging.remove(file);
+            }
+            staged = List.of();
+        }
+        synchronized (syncLock) {
+            txid = staged.isEmpty() ? remoteTxid : staged.get(staged.size() - 1).maxTxid();
+            decideStartPosition(staged);
+            ShutdownState.delete(stateDir);
+            syncLocked();
+        }
+        uploader = new Uploader(options.name(), staging, client, options.clock(), options.metrics(), remoteTxid);
+        uploadThread = new Thread(uploader, "durable-sqlite-upload-" + options.name());
+        uploadThread.setDaemon(true);
+        uploadThread.start();
+        uploader.wake();
+        syncThread = new Thread(this::syncLoop, "durable-sqlite-sync-" + options.name());
+        syncThread.setDaemon(true);
+        syncThread.start();
+        log.info("{} - replicating {} to {} from TXID {}{}", options.name(), db, client.describe(), txid,
+                needFull ? " (a full copy follows)" : "");
+    }
+
+    private void decideStartPosition(List<Staging.StagedFile> staged) throws IOException {
+        needFull = true;
+        position = null;
+        if (txid == 0) {
+            return; // a new replica starts with a full copy at TXID 1
+        }
+        LtxHeader last = staged.isEmpty()
+                ? ReplicaInspector.headerOf(client, txid)
+                : ReplicaInspector.headerOf(staged.get(staged.size() - 1).path());
+        if (last != null && (last.walSalt1() != 0 || last.walSalt2() != 0)) {
+            WalPosition resumed = wal.positionAt(last.walSalt1(), last.walSalt2(), last.walOffset() + last.walSize());
+            if (resumed != null) {
+                position = resumed;
+                needFull = false;
+                return;
+            }
+        }
+        ShutdownState state = ShutdownState.read(stateDir);
+        if (state != null && state.txid() == txid && walHasNoFrames()
+                && state.size() == dbFile.size() && state.checksum() == ShutdownState.checksum(dbFile)) {
+            needFull = false;
+        }
+    }
+
+    private boolean walHasNoFrames() throws IOException {
+        WalScan scan = wal.scan(null);
+        return scan == null || scan.frameCount() == 0;
+    }
+
+    /** Tells the replicator a transaction committed; the sync runs on its own thread. */
+    public void signal() {
+        synchronized (signalMonitor) {
+            signalled = true;
+            signalMonitor.notifyAll();
+        }
+    }
+
+    /**
+     * Ships everything committed so far on the calling thread and returns the TXID that holds it.
+     * Use {@link #awaitUploaded} to wait until that TXID is in the replica.
+     */
+    public long syncNow() throws IOException {
+        synchronized (syncLock) {
+            syncLocked();
+            return txid;
+        }
+    }
+
+    /** Waits until the replica holds {@code target}; false if the timeout passed first. */
+    public boolean awaitUploaded(long target, Duration timeout) throws InterruptedException {
+        return uploader.awaitUploaded(target, timeout);
+    }
+
+    public ReplicationStatus status() {
+        long local;
+        synchronized (syncLock) {
+            local = txid;
+        }
+        return new ReplicationStatus(local, uploader == null ? 0 : uploader.uploadedTxid(),
+                uploader == null ? null : uploader.lastUploadAt(), lastSyncAt, syncs,
+                uploader == null ? 0 : uploader.consecutiveFailures(),
+                lastSyncError != null ? lastSyncError : uploader == null ? null : uploader.lastError());
+    }
+
+    private void syncLoop() {
+        long intervalMillis = Math.max(1, options.syncInterval().toMillis());
+        while (true) {
+            boolean bySignal;
+            synchronized (signalMonitor) {
+                if (!signalled && !stopping) {
+                    try {
+                        signalMonitor.wait(intervalMillis);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (stopping) {
+                    return;
+                }
+                bySignal = signalled;
+                signalled = false;
+            }
+            try {
+                boolean found = syncOnce();
+                // The commit hook fires before SQLite appends the frames: look again shortly.
+                for (int i = 0; bySignal && !found && i < SIGNAL_RETRY_MILLIS.length; i++) {
+                    Thread.sleep(SIGNAL_RETRY_MILLIS[i]);
+                    found = syncOnce();
+                }
+                maybeCheckpoint();
+                lastSyncError = null;
+            } catch (InterruptedException e) {
+                return;
+            } catch (IOException | SQLException | RuntimeException e) {
+                options.metrics().syncFailed();
+                lastSyncError = e.getMessage();
+                log.warn("{} - sync failed, will retry: {}", options.name(), e.toString());
+            }
+        }
+    }
+
+    private boolean syncOnce() throws IOException {
+        synchronized (syncLock) {
+            return syncLocked();
+        }
+    }
+
+    /** One sync; returns whether a file was staged. Caller holds syncLock. */
+    private boolean syncLocked() throws IOException {
+        try {
+            pin.renew();
+        } catch (SQLException e) {
+            throw new IOException("cannot hold a read transaction on " + db + ": " + e.getMessage(), e);
+        }
+        lastSyncAt = options.clock().instant();
+        syncs++;
+        if (needFull) {
+            return stageFull();
+        }
+        WalScan scan = wal.scan(position);
+        if (scan == null) {
+            return false; // no WAL yet, or truncated: nothing new was committed
+        }
+        // A restart seen here continues from our position: see ReadPin for why.
+        if (scan.isEmpty()) {
+            position = scan.end();
+            return false;
+        }
+        long next = txid + 1;
+        long started = System.nanoTime();
+        Staging.StagedFile file = staging.stage(next, next, out ->
+                writer.writeIncrement(out, next, options.clock().millis(), scan, wal));
+        txid = next;
+        position = scan.end();
+        pageSize = scan.header().pageSize();
+        afterStage(file, LtxWriter.pageCount(scan), started);
+        return true;
+    }
+
+    private boolean stageFull() throws IOException {
+        WalScan scan = wal.scan(null);
+        int size = scan != null ? scan.header().pageSize() : dbFile.pageSize();
+        int commit = scan != null && !scan.isEmpty() ? scan.commitSize() : size == 0 ? 0 : (int) (dbFile.size() / size);
+        if (commit == 0) {
+            return false; // an empty database has nothing to copy yet
+        }
+        long next = txid + 1;
+        long started = System.nanoTime();
+        Staging.StagedFile file = staging.stage(next, next, out ->
+                writer.writeFull(out, next, options.clock().millis(), size, commit, scan, wal, dbFile));
+        txid = next;
+        position = scan == null ? null : scan.end();
+        pageSize = size;
+        needFull = false;
+        afterStage(file, commit, started);
+        log.info("{} - staged a full copy of the database ({} pages) as TXID {}", options.name(), commit, next);
+        return true;
+    }
+
+    private void afterStage(Staging.StagedFile file, int pages, long started) throws IOException {
+        options.metrics().synced(file.maxTxid(), pages, Files.size(file.path()), System.nanoTime() - started);
+        if (uploader != null) {
+            uploader.wake();
+        }
+    }
+
+    private void maybeCheckpoint() throws IOException, SQLException {
+        long threshold;
+        synchronized (syncLock) {
+            if (position == null || pageSize == 0) {
+                return;
+            }
+            threshold = 32 + (long) options.checkpointPages() * (pageSize + 24);
+            if (position.offset() < threshold) {
+                return;
+            }
+        }
+        checkpoint("PASSIVE");
+    }
+
+    /**
+     * Copies shipped frames into the database. Writers are held off for the few milliseconds it
+     * takes, so that every frame in the WAL is shipped before the pin is released; then the next
+     * writer can restart the WAL, and the restart provably continues the TXID chain.
+     */
+    void checkpoint(String mode) throws IOException, SQLException {
+        synchronized (syncLock) {
+            try (Statement statement = control.createStatement()) {
+                try {
+                    statement.execute("BEGIN IMMEDIATE");
+                } catch (SQLException busy) {
+                    log.debug("{} - checkpoint skipped, the database is busy: {}", options.name(), busy.getMessage());
+                    return;
+                }
+                try {
+                    syncLocked();
+                    pin.release();
+                    boolean complete;
+                    try (Statement ckpt = checkpointer.createStatement();
+                         ResultSet rs = ckpt.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
+                        complete = rs.next() && rs.getInt(1) == 0 && rs.getInt(2) == rs.getInt(3);
+                    }
+                    options.metrics().checkpointed(complete);
+                    pin.renew();
+                } finally {
+                    statement.execute("ROLLBACK");
+                }
+            }
+        }
+    }
+
+    /**
+     * Final sync and upload, bounded by the close timeout. With {@code ownsWriters}, also a
+     * TRUNCATE checkpoint and a clean-shutdown record, so the next start continues the chain.
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        synchronized (signalMonitor) {
+            stopping = true;
+            signalMonitor.notifyAll();
+        }
+        joinQuietly(syncThread);
+        try {
+            if (pin != null) {
+                long last = syncNow();
+                if (options.ownsWriters()) {
+                    finalCheckpoint(last);
+                }
+                if (uploader != null && !uploader.awaitUploaded(last, options.closeTimeout())) {
+                    log.warn("{} - closing with TXIDs up to {} not yet in {}: they stay staged in {} and are uploaded on the next start",
+                            options.name(), last, client.describe(), staging.dir());
+                }
+            }
+        } catch (IOException | SQLException | RuntimeException e) {
+            log.error("{} - final sync failed: {}", options.name(), e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (uploader != null) {
+                uploader.stop();
+            }
+            joinQuietly(uploadThread);
+            closeQuietly();
+        }
+    }
+
+    private void finalCheckpoint(long last) throws IOException, SQLException {
+        synchronized (syncLock) {
+            pin.release();
+            try (Statement ckpt = checkpointer.createStatement();
+                 ResultSet rs = ckpt.executeQuery("PRAGMA wal_checkpoint(TRUNCATE)")) {
+                boolean complete = rs.next() && rs.getInt(1) == 0;
+                options.metrics().checkpointed(complete);
+                if (complete && walHasNoFrames()) {
+                    new ShutdownState(last, dbFile.size(), ShutdownState.checksum(dbFile)).write(stateDir);
+                }
+            }
+        }
+    }
+
+    private void joinQuietly(Thread thread) {
+        if (thread == null) {
+            return;
+        }
+        try {
+            thread.join(options.closeTimeout().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeQuietly() {
+        if (pin != null) {
+            pin.close();
+        }
+        for (AutoCloseable closeable : new AutoCloseable[] {control, checkpointer, wal}) {
+            try {
+                if (closeable != null) {
+                    closeable.close();
+                }
+            } catch (Exception ignored) {
+                // closing anyway
+            }
+        }
+        // Last: closing this descriptor drops SQLite's POSIX locks on the file in this process.
+        try {
+            if (dbFile != null) {
+                dbFile.close();
+            }
+        } catch (IOException ignored) {
+            // nothing more to release
+        }
+    }
+}

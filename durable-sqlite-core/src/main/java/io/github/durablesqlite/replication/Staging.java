@@ -1,0 +1,98 @@
+package io.github.durablesqlite.replication;
+
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The local directory where each sync's LTX file is made durable before it is uploaded, so that an
+ * object-store outage never blocks the application and never loses a committed transaction.
+ */
+final class Staging {
+    private static final Pattern NAME = Pattern.compile("([0-9a-f]{16})-([0-9a-f]{16})\\.ltx");
+
+    /** A staged LTX file waiting for upload. */
+    record StagedFile(long minTxid, long maxTxid, Path path) {}
+
+    /** Writes the content of one staged file. */
+    interface Content {
+        void writeTo(OutputStream out) throws IOException;
+    }
+
+    private final Path dir;
+
+    Staging(Path dir) throws IOException {
+        this.dir = Files.createDirectories(dir);
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** Writes a file under a temporary name, fsyncs it, renames it into place and fsyncs the directory. */
+    StagedFile stage(long minTxid, long maxTxid, Content content) throws IOException {
+        Path target = dir.resolve(fileName(minTxid, maxTxid));
+        Path tmp = dir.resolve(target.getFileName() + ".tmp");
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE,
+                StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            OutputStream out = new BufferedOutputStream(java.nio.channels.Channels.newOutputStream(channel), 64 * 1024);
+            content.writeTo(out);
+            out.flush();
+            channel.force(true);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        fsyncDirectory(dir);
+        return new StagedFile(minTxid, maxTxid, target);
+    }
+
+    /** Staged files in TXID order; leftovers of an interrupted write are removed. */
+    List<StagedFile> pending() throws IOException {
+        List<StagedFile> files = new ArrayList<>();
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
+            for (Path path : stream) {
+                String name = path.getFileName().toString();
+                if (name.endsWith(".tmp")) {
+                    Files.deleteIfExists(path);
+                    continue;
+                }
+                Matcher m = NAME.matcher(name);
+                if (m.matches()) {
+                    files.add(new StagedFile(Long.parseUnsignedLong(m.group(1), 16),
+                            Long.parseUnsignedLong(m.group(2), 16), path));
+                }
+            }
+        }
+        files.sort(Comparator.comparingLong(StagedFile::minTxid));
+        return files;
+    }
+
+    void remove(StagedFile file) throws IOException {
+        Files.deleteIfExists(file.path());
+    }
+
+    static String fileName(long minTxid, long maxTxid) {
+        return String.format("%016x-%016x.ltx", minTxid, maxTxid);
+    }
+
+    static void fsyncDirectory(Path dir) {
+        try (FileChannel channel = FileChannel.open(dir, StandardOpenOption.READ)) {
+            channel.force(true);
+        } catch (IOException ignored) {
+            // Some file systems cannot fsync a directory; the rename is still atomic there.
+        }
+    }
+}
