@@ -33,6 +33,11 @@ final class Sqlite {
         }
     }
 
+    /** A prefix for a statement that needs rows {@code s(n)} with n = 1..count (generate_series is not compiled into sqlite-jdbc). */
+    static String series(int count) {
+        return "WITH RECURSIVE s(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM s WHERE n < " + count + ") ";
+    }
+
     static void exec(Connection c, String... sql) throws SQLException {
         try (Statement s = c.createStatement()) {
             for (String q : sql) {
