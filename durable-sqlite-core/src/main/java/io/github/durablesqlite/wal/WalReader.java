@@ -163,7 +163,9 @@ public final class WalReader implements Closeable {
             closeChannel();
             return null;
         }
-        // A null key (platforms without inode identity) means reopening every time: slower, never stale.
+        // The open channel keeps the old inode allocated, so a new file at the path cannot reuse its
+        // number: an equal key means the same file. A null key (no inode identity on this platform)
+        // means reopening every time: slower, never stale.
         if (channel != null && key != null && key.equals(fileKey)) {
             return channel;
         }
