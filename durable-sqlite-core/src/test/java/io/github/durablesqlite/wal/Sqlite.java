@@ -75,8 +75,9 @@ final class Sqlite {
         List<String> lines = new ArrayList<>();
         for (String table : tables) {
             lines.add("table " + table);
-            try (Statement s = c.createStatement();
-                 ResultSet r = s.executeQuery("SELECT * FROM \"" + table + "\" ORDER BY rowid")) {
+            List<String> rows = new ArrayList<>();
+            // Sorted in Java rather than by rowid, so WITHOUT ROWID tables dump too.
+            try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SELECT * FROM \"" + table + "\"")) {
                 int columns = r.getMetaData().getColumnCount();
                 while (r.next()) {
                     StringBuilder line = new StringBuilder();
@@ -84,9 +85,11 @@ final class Sqlite {
                         byte[] value = r.getBytes(i);
                         line.append(value == null ? "null" : value.length + ":" + sha256(value)).append(' ');
                     }
-                    lines.add(line.toString());
+                    rows.add(line.toString());
                 }
             }
+            rows.sort(null);
+            lines.addAll(rows);
         }
         return lines;
     }
