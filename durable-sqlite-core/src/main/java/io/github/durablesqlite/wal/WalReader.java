@@ -89,6 +89,29 @@ public final class WalReader implements Closeable {
     }
 
     /**
+     * The position at {@code offset} in the current WAL generation, if its salts are the given ones
+     * and a transaction commits exactly there; null otherwise. Lets a restarted replicator find
+     * where it stopped from the WAL fields of the last LTX file it wrote.
+     */
+    public synchronized WalPosition positionAt(int salt1, int salt2, long offset) throws IOException {
+        FileChannel ch = currentChannel();
+        WalHeader header = ch == null ? null : readValidHeader(ch);
+        if (header == null || header.salt1() != salt1 || header.salt2() != salt2) {
+            return null;
+        }
+        WalPosition start = WalPosition.start(header);
+        if (offset == start.offset()) {
+            return start;
+        }
+        if (offset < start.offset() || (offset - start.offset()) % header.frameSize() != 0 || offset > ch.size()) {
+            return null;
+        }
+        WalScan scan = scanner.scan(ch, offset, header, start, false);
+        scannedHeader = header;
+        return scan.end().offset() == offset ? scan.end() : null;
+    }
+
+    /**
      * Reads the page whose data starts at {@code dataOffset} (a value of {@link WalScan#pages()})
      * into the first page-size bytes of {@code dst}.
      *
