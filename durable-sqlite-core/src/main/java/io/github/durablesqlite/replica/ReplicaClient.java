@@ -1,0 +1,60 @@
+package io.github.durablesqlite.replica;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+
+/**
+ * The storage seam: list, open, write and delete LTX files at a level of one replica.
+ *
+ * <p>A client knows object I/O only; layout policy (which files to write, compact or keep) lives
+ * above it. Failures are {@link IOException}s whose messages say what failed, where, and how to fix
+ * it; a missing file is a {@link java.nio.file.NoSuchFileException}. Implementations are
+ * thread-safe. Obtain one from {@link ReplicaClients}.
+ */
+public interface ReplicaClient extends Closeable {
+
+    /** {@code "file"} or {@code "s3"}. */
+    String type();
+
+    /** The replica's location for messages and logs, e.g. {@code s3://bucket/prefix}; never a secret. */
+    String describe();
+
+    /**
+     * Files at a level, ascending by minTxid (then maxTxid). A missing level is an empty list.
+     * Names that are not {@code <16 hex>-<16 hex>.ltx} are skipped.
+     *
+     * @param withTimestamps on S3, read each object's {@code litestream-timestamp} metadata (HEAD
+     *                       requests, in parallel) instead of using LastModified; the file client
+     *                       always has exact timestamps
+     */
+    List<LtxFileInfo> listFiles(int level, boolean withTimestamps) throws IOException;
+
+    /**
+     * Streams a file; the caller closes the stream.
+     *
+     * @throws java.nio.file.NoSuchFileException naming the key or path if the file does not exist
+     */
+    InputStream openFile(int level, long minTxid, long maxTxid) throws IOException;
+
+    /**
+     * Uploads a local file, replacing any file with the same name. The source is re-read on
+     * retries. The timestamp is stored as {@code litestream-timestamp} metadata (S3) or as the
+     * file's mtime (file).
+     */
+    LtxFileInfo writeFile(int level, long minTxid, long maxTxid, Path source, Instant timestamp)
+            throws IOException;
+
+    /** Deletes the given files; files already gone are not an error. */
+    void deleteFiles(Collection<LtxFileInfo> files) throws IOException;
+
+    /**
+     * Deletes everything under the replica's prefix (S3; with an empty prefix, every object in the
+     * bucket) or the replica directory itself (file), LTX or not, as Litestream does.
+     */
+    void deleteAll() throws IOException;
+}
