@@ -34,6 +34,12 @@ final class Staging {
 
     Staging(Path dir) throws IOException {
         this.dir = Files.createDirectories(dir);
+        // Leftovers of a write interrupted by a crash; nothing else writes here yet.
+        try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir, "*.tmp")) {
+            for (Path path : stream) {
+                Files.deleteIfExists(path);
+            }
+        }
     }
 
     Path dir() {
@@ -59,16 +65,12 @@ final class Staging {
         return new StagedFile(minTxid, maxTxid, target);
     }
 
-    /** Staged files in TXID order; leftovers of an interrupted write are removed. */
+    /** Staged files in TXID order (files still being written are not listed). */
     List<StagedFile> pending() throws IOException {
         List<StagedFile> files = new ArrayList<>();
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path path : stream) {
                 String name = path.getFileName().toString();
-                if (name.endsWith(".tmp")) {
-                    Files.deleteIfExists(path);
-                    continue;
-                }
                 Matcher m = NAME.matcher(name);
                 if (m.matches()) {
                     files.add(new StagedFile(Long.parseUnsignedLong(m.group(1), 16),
