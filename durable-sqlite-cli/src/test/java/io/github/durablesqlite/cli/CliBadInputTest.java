@@ -50,7 +50,10 @@ class CliBadInputTest {
     private void assertFailsCleanly(Run run, String... mentions) throws IOException {
         assertThat(run.exit()).as("exit code; stderr: %s", run.err()).isNotZero();
         assertThat(run.errLines()).as("stderr").hasSize(1);
-        assertThat(run.err()).startsWith("durable-sqlite: ").contains(mentions);
+        assertThat(run.err()).startsWith("durable-sqlite: ");
+        for (String mention : mentions) {
+            assertThat(run.err()).contains(mention);
+        }
         assertThat(out).doesNotExist();
         if (Files.exists(out.getParent())) {
             try (Stream<Path> left = Files.list(out.getParent())) {

@@ -3,6 +3,7 @@ package io.github.durablesqlite.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.durablesqlite.testing.DatabaseDump;
+import io.github.durablesqlite.testing.LitestreamOracle;
 import io.github.durablesqlite.testing.S3ProxyServer;
 import io.github.durablesqlite.testing.Sqlite3;
 import java.io.IOException;
@@ -88,6 +89,11 @@ class ReplicateProcessTest {
         assertThat(restore.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(restore.exitValue()).as(Files.readString(restoreLog)).isZero();
         assertThat(DatabaseDump.of(restored)).isEqualTo(expected);
+
+        // Litestream's own reader sees the same rows in the replica `replicate` wrote.
+        LitestreamOracle.assumeAvailable();
+        String query = "SELECT * FROM t ORDER BY id;";
+        assertThat(LitestreamOracle.query(url, S3.env(), query)).isEqualTo(Sqlite3.exec(db, query));
     }
 
     @Test
@@ -105,6 +111,9 @@ class ReplicateProcessTest {
         Path restored = dir.resolve("restored.db");
         assertThat(CliBadInputTest.run(Map.of(), "restore", "-o", restored.toString(), url).exit()).isZero();
         assertThat(DatabaseDump.of(restored)).contains("1\n2\n3\n4\n");
+
+        LitestreamOracle.assumeAvailable();
+        assertThat(LitestreamOracle.query(url, Map.of(), "SELECT v FROM t ORDER BY rowid;")).isEqualTo("1\n2\n3\n4\n");
     }
 
     @Test
