@@ -53,6 +53,9 @@ public final class Replicator implements AutoCloseable {
     private WalPosition position;
     private boolean needFull;
     private int pageSize;
+    // Where the last complete checkpoint left the WAL: until a writer restarts it, checkpointing
+    // again would copy nothing, so an idle database is not checkpointed over and over.
+    private WalPosition checkpointedAt;
 
     // Guarded by signalMonitor.
     private boolean signalled;
@@ -292,7 +295,7 @@ public final class Replicator implements AutoCloseable {
                 return;
             }
             threshold = 32 + (long) options.checkpointPages() * (pageSize + 24);
-            if (position.offset() < threshold) {
+            if (position.offset() < threshold || position.equals(checkpointedAt)) {
                 return;
             }
         }
@@ -322,6 +325,7 @@ public final class Replicator implements AutoCloseable {
                         complete = rs.next() && rs.getInt(1) == 0 && rs.getInt(2) == rs.getInt(3);
                     }
                     options.metrics().checkpointed(complete);
+                    checkpointedAt = complete ? position : null;
                     pin.renew();
                 } finally {
                     statement.execute("ROLLBACK");

@@ -14,7 +14,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.SortedMap;
 import org.junit.jupiter.api.Test;
@@ -24,59 +23,26 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Compatibility evidence: three level-0 files written by Litestream 0.5.17 itself (its VFS
- * extension in write mode; the test resources' {@code litestream/README.txt} says how), embedded
- * here so this test needs nothing else. In order they restore a database with a {@code notes}
- * table, which this test restores through our merger and encoder and checks with SQLite.
+ * extension in write mode; the test resources' {@code litestream/README.txt} says how). In order
+ * they restore a database with a {@code notes} table, which this test restores through our merger
+ * and encoder and checks with SQLite.
  */
 class LitestreamGoldenTest {
-
-    private static final String TXID_1 = """
-            TFRYMQAAAAIAABAAAAAAAgAAAAAAAAABAAAAAAAAAAEAAAGiCyU7NQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
-            AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAQAAAMv2ElNRTGl0ZSBmb3JtYXQgMwAQAAEBAEAgIAAAAAMAAAAC
-            AAEAVQEAAAAEDgACEAAPAgAN/wADAC5jAQ0AAAABD48AD48vAA0PAgD///////////////////zxUm8BBxcXFwGBPXRhYmxl
-            bm90ZXNub3RlcwJDUkVBVEUgVEFCTEUgbm90ZXMoaWQgSU5URUdFUiBQUklNQVJZIEtFWSwgdGV4dCBURVhUIE5PVCBOVUxM
-            LCBjcmVhdGVkX2EaALBUIE5PVCBOVUxMKQAAAAIAAQAAAF7fDQAAAAIPwQAP4Q/BAAEA////////////////////sPEcHgIE
-            ABk1c2Vjb25kMjAyNi0wMS0wMVQwMDowMDowMVodAQQAFzVmaXJzdB8AAB8AsDFUMDA6MDA6MDBaAAAAAAAAAWTVAQK5AmgA
-            AAAAAAAAAAkAAAAAAAAAANEAoxQ1Uxvs
-            """;
-    private static final String TXID_2 = """
-            TFRYMQAAAAIAABAAAAAAAgAAAAAAAAACAAAAAAAAAAIAAAGiCyU8gwAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
-            AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAQAAAM/2ElNRTGl0ZSBmb3JtYXQgMwAQAAEBAEAgIFk4UlwAAAAC
-            AAEAVQEAAAAEDgACEAAPAgAK/wNZOFJcAC5jAQ0AAAABD48AD48uAAkPAgD///////////////////8B8VJvAQcXFxcBgT10
-            YWJsZW5vdGVzbm90ZXMCQ1JFQVRFIFRBQkxFIG5vdGVzKGlkIElOVEVHRVIgUFJJTUFSWSBLRVksIHRleHQgVEVYVCBOT1Qg
-            TlVMTCwgY3JlYXRlZF9hGgCwVCBOT1QgTlVMTCkAAAACAAEAAACD/wEND+EAAw97AA97D8EPogAAAgD/////////////////
-            //9n/yIlAQQAJzVmaXJzdCwgZWRpdGVkMjAyNi0wMS0wMVQwMDowMDowMFodAwQAFzV0aGlyHwAA3zJaHgIEABk1c2Vjb24g
-            AABoMVoAAAAf1A8AAgCwAAAAAAAAAAAAAAAAAAAAAAABZNkBAr0CjQEAAAAAAAAAAAoAAAAAAAAAAOaeVkj6XQmF
-            """;
-    private static final String TXID_3 = """
-            TFRYMQAAAAIAABAAAAAACQAAAAAAAAADAAAAAAAAAAMAAAGiCyU9vQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA
-            AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAEAAQAAAM/2ElNRTGl0ZSBmb3JtYXQgMwAQAAEBAEAgIKZC7msAAAAJ
-            AAEAVQEAAAAEDgACEAAPAgAK/wOmQu5rAC5jAQ0AAAABD48AD48uAAkPAgD///////////////////8B8VJvAQcXFxcBgT10
-            YWJsZW5vdGVzbm90ZXMCQ1JFQVRFIFRBQkxFIG5vdGVzKGlkIElOVEVHRVIgUFJJTUFSWSBLRVksIHRleHQgVEVYVCBOT1Qg
-            TlVMTCwgY3JlYXRlZF9hGgCwVCBOT1QgTlVMTCkAAAACAAEAAABK8gcFAAAABg/iAAAAAAkP+w/2D/EP7A/nEQAPAgD/////
-            ///////////////F8AwIGwAAAAcYAAAABhUAAAAFEgAAAAQPAAAAAwwAAAADAAEAAACs/wYND8EABQNXAA97D6ILbwdjA1cD
-            VwABAP///zL/AogJDAUAj201YnVsayAxMiAqAQD////X9wgyMDI2LTAxLTAyVDAwOjAwOjAwWogJCwwELzEgCgT////WDwwE
-            BRcKDAQfMAwE////7fUEJQEEACc1Zmlyc3QsIGVkaXRlZD8IFjE/CK8dAwQAFzV0aGlyHwAAbzJaAAAAP68PGQACALAAAAAA
-            AAAAAAAAAAAAAAQAAQAAAHX/AQ0AAAADA9wAC/QH6APcAAACAP///7z/AogJDwUAj201YnVsayAxNSAqAQD////X9wgyMDI2
-            LTAxLTAyVDAwOjAwOjAwWogJDgwELzQgCgT////WDwwEBRcNDAQfMwwE////3AEYCMAwMlQwMDowMDowMFoAAAAFAAEAAAB1
-            /wENAAAAAwPcAAv0B+gD3AAAAgD///+8/wKICRIFAI9tNWJ1bGsgMTggKgEA////1/cIMjAyNi0wMS0wMlQwMDowMDowMFqI
-            CREMBC83IAoE////1g8MBAUXEAwEHzYMBP///9wBGAjAMDJUMDA6MDA6MDBaAAAABgABAAAAdv8BDQAAAAMD3AAL9AfoA9wA
-            AAIA////vP8CiAkVBQCPbTVidWxrIDIxICoBAP///9f3CDIwMjYtMDEtMDJUMDA6MDA6MDBaiAkUDAQvMCAKBP///9YPDAQF
-            FhMMBC8xOQwE////3AEYCMAwMlQwMDowMDowMFoAAAAHAAEAAAB1/wENAAAAAwPcAAv0B+gD3AAAAgD///+8/wKICRgFAI9t
-            NWJ1bGsgMjQgKgEA////1/cIMjAyNi0wMS0wMlQwMDowMDowMFqICRcMBC8zIAoE////1g8MBAUXFgwEHzIMBP///9wBGAjA
-            MDJUMDA6MDA6MDBaAAAACAABAAAAdf8BDQAAAAMD3AAL9AfoA9wAAAIA////vP8CiAkbBQCPbTVidWxrIDI3ICoBAP///9f3
-            CDIwMjYtMDEtMDJUMDA6MDA6MDBaiAkaDAQvNiAKBP///9YPDAQFFxkMBB81DAT////cARgIwDAyVDAwOjAwOjAwWgAAAAkA
-            AQAAAGrfDQAAAAIH6AAL9AfoAAEA/////////8//AogJHQUAj201YnVsayAyOSAqAQD////X9wgyMDI2LTAxLTAyVDAwOjAw
-            OjAwWogJHAwELzggCgT////WAAwEAAwE4DEtMDJUMDA6MDA6MDBaAAAAAAAAAWTZAQK9AlQDkQO2AQTHBH8FxgV/BsUGgAEH
-            xQd/CMQIfwnDCXQAAAAAAAAAACcAAAAAAAAAAOQ0yl4t1hsZ
-            """;
 
     private static final long[] FILE_CHECKSUMS = {0xd100a31435531becL, 0xe69e5648fa5d0985L, 0xe434ca5e2dd61b19L};
     private static final long[] TIMESTAMPS = {1795483319093L, 1795483319427L, 1795483319741L};
     private static final int[] COMMITS = {2, 2, 9};
 
     private static byte[] file(int i) {
-        return Base64.getMimeDecoder().decode(new String[] {TXID_1, TXID_2, TXID_3}[i]);
+        String resource = String.format("/litestream/%016x-%016x.ltx", i + 1, i + 1);
+        try (var in = LitestreamGoldenTest.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("test resource " + resource + " is missing");
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     private static String name(int i) {
