@@ -29,6 +29,14 @@ import org.slf4j.LoggerFactory;
 public final class Replicator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Replicator.class);
     private static final long[] SIGNAL_RETRY_MILLIS = {1, 2, 4, 8, 16, 32};
+    /**
+     * Least time between two syncs that commit signals start. The first commit after a quiet spell
+     * is shipped at once; under a dense write load commits are grouped, so the store sees at most
+     * ten uploads a second and a page rewritten by many commits is encoded and shipped once. Measured
+     * (docs/benchmarks.md): 20 ms spacing cost single-row inserts about half their throughput on two
+     * cores, 1 s about a fifth.
+     */
+    private static final long SIGNAL_SPACING_NANOS = 100_000_000L;
 
     private final Path db;
     private final ReplicaClient client;
@@ -65,6 +73,7 @@ public final class Replicator implements AutoCloseable {
     private volatile String lastSyncError;
     private volatile Instant lastSyncAt;
     private volatile long syncs;
+    private long lastStagedNanos = System.nanoTime() - SIGNAL_SPACING_NANOS;
 
     public Replicator(Path db, ReplicaClient client, ReplicationOptions options) {
         this.db = db.toAbsolutePath();
@@ -205,6 +214,9 @@ public final class Replicator implements AutoCloseable {
                 signalled = false;
             }
             try {
+                if (bySignal) {
+                    awaitSpacing();
+                }
                 boolean found = syncOnce();
                 // The commit hook fires before SQLite appends the frames: look again shortly.
                 for (int i = 0; bySignal && !found && i < SIGNAL_RETRY_MILLIS.length; i++) {
@@ -220,6 +232,17 @@ public final class Replicator implements AutoCloseable {
                 lastSyncError = e.getMessage();
                 log.warn("{} - sync failed, will retry: {}", options.name(), e.toString());
             }
+        }
+    }
+
+    private void awaitSpacing() throws InterruptedException {
+        long deadline = lastStagedNanos + SIGNAL_SPACING_NANOS;
+        synchronized (signalMonitor) {
+            // Signals keep arriving while we wait; only the time or a stop ends the wait.
+            for (long wait = deadline - System.nanoTime(); wait > 0 && !stopping; wait = deadline - System.nanoTime()) {
+                signalMonitor.wait(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            signalled = false;
         }
     }
 
@@ -282,6 +305,7 @@ public final class Replicator implements AutoCloseable {
     }
 
     private void afterStage(Staging.StagedFile file, int pages, long started) throws IOException {
+        lastStagedNanos = System.nanoTime();
         options.metrics().synced(file.maxTxid(), pages, Files.size(file.path()), System.nanoTime() - started);
         if (uploader != null) {
             uploader.wake();
@@ -299,31 +323,31 @@ public final class Replicator implements AutoCloseable {
                 return;
             }
         }
-        checkpoint("PASSIVE");
+        checkpoint();
     }
 
     /**
-     * Copies shipped frames into the database. Writers are held off for the few milliseconds it
-     * takes, so that every frame in the WAL is shipped before the pin is released; then the next
-     * writer can restart the WAL, and the restart provably continues the TXID chain.
+     * Copies shipped frames into the database in two steps. First without blocking anyone: the pin
+     * was renewed before the scan, so a checkpoint cannot pass frames that are not shipped. Then,
+     * holding writers off for the moment it takes, ship the few frames committed meanwhile, release
+     * the pin and copy the rest: the WAL is then fully checkpointed, the next writer restarts it, and
+     * the restart provably continues the TXID chain.
      */
-    void checkpoint(String mode) throws IOException, SQLException {
+    void checkpoint() throws IOException, SQLException {
         synchronized (syncLock) {
+            syncLocked();
+            passiveCheckpoint();
             try (Statement statement = control.createStatement()) {
                 try {
                     statement.execute("BEGIN IMMEDIATE");
                 } catch (SQLException busy) {
-                    log.debug("{} - checkpoint skipped, the database is busy: {}", options.name(), busy.getMessage());
+                    log.debug("{} - checkpoint postponed, the database is busy: {}", options.name(), busy.getMessage());
                     return;
                 }
                 try {
                     syncLocked();
                     pin.release();
-                    boolean complete;
-                    try (Statement ckpt = checkpointer.createStatement();
-                         ResultSet rs = ckpt.executeQuery("PRAGMA wal_checkpoint(" + mode + ")")) {
-                        complete = rs.next() && rs.getInt(1) == 0 && rs.getInt(2) == rs.getInt(3);
-                    }
+                    boolean complete = passiveCheckpoint();
                     options.metrics().checkpointed(complete);
                     checkpointedAt = complete ? position : null;
                     pin.renew();
@@ -331,6 +355,14 @@ public final class Replicator implements AutoCloseable {
                     statement.execute("ROLLBACK");
                 }
             }
+        }
+    }
+
+    /** Returns whether every frame in the WAL is now in the database. */
+    private boolean passiveCheckpoint() throws SQLException {
+        try (Statement ckpt = checkpointer.createStatement();
+             ResultSet rs = ckpt.executeQuery("PRAGMA wal_checkpoint(PASSIVE)")) {
+            return rs.next() && rs.getInt(1) == 0 && rs.getInt(2) == rs.getInt(3);
         }
     }
 
