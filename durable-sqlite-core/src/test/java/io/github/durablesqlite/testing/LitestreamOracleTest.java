@@ -107,24 +107,23 @@ class LitestreamOracleTest {
 
     @Test
     void writesAndReadsS3Replica() throws Exception {
-        try (OracleS3Proxy s3 = OracleS3Proxy.start(); S3Client client = s3.client()) {
-            client.createBucket(b -> b.bucket("oracle"));
-            String url = s3.replicaUrl("oracle", "app");
-            Map<String, String> env = Map.of(
-                    "LITESTREAM_ACCESS_KEY_ID", OracleS3Proxy.ACCESS_KEY,
-                    "LITESTREAM_SECRET_ACCESS_KEY", OracleS3Proxy.SECRET_KEY);
+        S3ProxyServer s3 = S3ProxyServer.shared();
+        String bucket = s3.newBucket();
+        try (S3Client client = s3.newS3Client()) {
+            String url = s3.replicaUrl(bucket, "app");
+            Map<String, String> env = s3.env();
 
             LitestreamOracle.write(url, env, FIRST_WRITE);
             LitestreamOracle.write(url, env, SECOND_WRITE);
 
-            List<String> keys = client.listObjectsV2Paginator(b -> b.bucket("oracle")).contents().stream()
+            List<String> keys = client.listObjectsV2Paginator(b -> b.bucket(bucket)).contents().stream()
                     .map(S3Object::key).sorted().toList();
             System.out.println("S3 replica written by the VFS: " + keys);
             assertThat(keys).containsExactly("app/0000/" + TXID_1, "app/0000/" + TXID_2);
 
             String key = "app/0000/" + TXID_2;
-            HeadObjectResponse head = client.headObject(b -> b.bucket("oracle").key(key));
-            ResponseBytes<GetObjectResponse> body = client.getObjectAsBytes(b -> b.bucket("oracle").key(key));
+            HeadObjectResponse head = client.headObject(b -> b.bucket(bucket).key(key));
+            ResponseBytes<GetObjectResponse> body = client.getObjectAsBytes(b -> b.bucket(bucket).key(key));
             LtxHeader header = LtxHeader.read(body.asByteArray());
             System.out.println("  " + key + ": " + header + ", metadata " + head.metadata());
             assertHeader(header, 2);
