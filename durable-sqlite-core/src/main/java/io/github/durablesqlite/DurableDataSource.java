@@ -18,6 +18,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.slf4j.LoggerFactory;
@@ -37,6 +38,7 @@ public final class DurableDataSource implements DataSource, Closeable {
     private final Object lifecycle = new Object();
     private volatile HikariDataSource pool;
     private ReplicaClient client;
+    private MeteredReplicaClient metered;
     private Replicator replicator;
     private boolean closed;
 
@@ -68,9 +70,10 @@ public final class DurableDataSource implements DataSource, Closeable {
             }
             if (pool == null) {
                 try {
-                    client = new MeteredReplicaClient(
+                    metered = new MeteredReplicaClient(
                             ReplicaClients.open(ReplicaUrl.parse(settings.replicaUrl), settings.environment),
                             options.metrics());
+                    client = metered;
                     Files.createDirectories(path.getParent());
                     restoreIfMissing();
                     replicator = new Replicator(path, client, options);
@@ -157,6 +160,31 @@ public final class DurableDataSource implements DataSource, Closeable {
             Thread.currentThread().interrupt();
             throw new ReplicationException(options.name() + " - interrupted while waiting for the replica", e);
         }
+    }
+
+    /**
+     * Requests this data source made to the replica's store since it started, by operation
+     * ({@code list}, {@code open}, {@code head}, {@code write}, {@code delete}); empty before the first
+     * connection. The same counts reach {@link io.github.durablesqlite.replication.ReplicationMetrics#storeRequest}.
+     */
+    public Map<String, Long> storeRequests() {
+        MeteredReplicaClient current = metered;
+        return current == null ? Map.of() : current.requestCounts();
+    }
+
+    /**
+     * Runs a restore drill now: restores the replica's newest state into a scratch file, verifying
+     * every file checksum and SQLite's integrity check, then deletes it. Never throws for a bad
+     * replica; the result says what failed.
+     */
+    public Verification verifyNow() {
+        return requireStarted().verifyNow();
+    }
+
+    /** The last restore drill's outcome (scheduled by {@code verifyInterval} or {@link #verifyNow()}), or null. */
+    public Verification lastVerification() {
+        Replicator current = replicator;
+        return current == null ? null : current.lastVerification();
     }
 
     private Replicator requireStarted() {

@@ -2,11 +2,13 @@ package io.github.durablesqlite;
 
 import io.github.durablesqlite.ltx.PageEncoding;
 import io.github.durablesqlite.replica.ReplicaUrl;
+import io.github.durablesqlite.replication.HistoryOptions;
 import io.github.durablesqlite.replication.ReplicationMetrics;
 import io.github.durablesqlite.replication.ReplicationOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -41,6 +43,7 @@ public final class DurableSqlite {
         Clock clock = Clock.systemUTC();
         ReplicationMetrics metrics = ReplicationMetrics.NONE;
         Consumer<HikariConfig> poolCustomizer = config -> { };
+        HistoryOptions history = HistoryOptions.defaults();
 
         private Builder() {}
 
@@ -140,6 +143,64 @@ public final class DurableSqlite {
             return this;
         }
 
+        /**
+         * Compaction levels: the interval of level 1, 2, ... (at most 8). Level N merges the files of
+         * level N-1 at wall-clock boundaries of its interval. Default 30s, 5m, 1h (Litestream's).
+         * No intervals means no compaction levels: snapshots then follow level 0 directly.
+         */
+        public Builder compactionIntervals(Duration... intervals) {
+            Objects.requireNonNull(intervals, "compactionIntervals");
+            for (Duration interval : intervals) {
+                requirePositive(interval, "compaction interval");
+            }
+            if (intervals.length > HistoryOptions.MAX_COMPACTION_LEVELS) {
+                throw new IllegalArgumentException("at most " + HistoryOptions.MAX_COMPACTION_LEVELS
+                        + " compaction levels, got " + intervals.length);
+            }
+            this.history = history.withLevelIntervals(List.of(intervals));
+            return this;
+        }
+
+        /**
+         * How often a full snapshot (level 9) is written, at wall-clock boundaries (midnight UTC for the
+         * default), and at start-up when none was written since the last boundary. Default 24h.
+         */
+        public Builder snapshotInterval(Duration value) {
+            this.history = history.withSnapshotInterval(requirePositive(value, "snapshotInterval"));
+            return this;
+        }
+
+        /** How far back point-in-time restores stay possible; older files are deleted. Default 24h. */
+        public Builder retention(Duration value) {
+            this.history = history.withRetention(requirePositive(value, "retention"));
+            return this;
+        }
+
+        /**
+         * How long level-0 files (one per sync) stay after level 1 covers them: within this window
+         * every TXID can be restored, beyond it every level-1 boundary. Default 5m; zero is allowed.
+         */
+        public Builder l0Retention(Duration value) {
+            Objects.requireNonNull(value, "l0Retention");
+            if (value.isNegative()) {
+                throw new IllegalArgumentException("l0Retention must not be negative, was " + value);
+            }
+            this.history = history.withL0Retention(value);
+            return this;
+        }
+
+        /**
+         * How often a restore drill restores the replica into a scratch file and checks it (see
+         * {@link DurableDataSource#lastVerification()}). Default: never; {@code null} or zero turns it off.
+         */
+        public Builder verifyInterval(Duration value) {
+            if (value != null && value.isNegative()) {
+                throw new IllegalArgumentException("verifyInterval must not be negative, was " + value);
+            }
+            this.history = history.withVerifyInterval(value == null || value.isZero() ? null : value);
+            return this;
+        }
+
         /** Adjusts the HikariCP pool (its name, timeouts, ...). The JDBC URL and data source are set by durable-sqlite. */
         public Builder pool(Consumer<HikariConfig> value) {
             this.poolCustomizer = Objects.requireNonNull(value, "pool");
@@ -154,12 +215,20 @@ public final class DurableSqlite {
             if (replicaUrl == null) {
                 throw new IllegalStateException("replicaUrl is required, e.g. s3://bucket/app or file:///var/backups/app");
             }
+            List<Duration> intervals = history.levelIntervals();
+            for (int level = 2; level <= intervals.size(); level++) {
+                if (intervals.get(level - 1).compareTo(intervals.get(level - 2)) < 0) {
+                    throw new IllegalStateException("compaction level " + level + " (" + intervals.get(level - 1)
+                            + ") must not run more often than level " + (level - 1) + " (" + intervals.get(level - 2)
+                            + "): it merges that level's files");
+                }
+            }
             return new DurableDataSource(this);
         }
 
         ReplicationOptions replicationOptions() {
             return new ReplicationOptions(effectiveName(), syncInterval, pageEncoding, checkpointPages, busyTimeout,
-                    closeTimeout, stateDir, true, clock, metrics);
+                    closeTimeout, stateDir, true, clock, metrics, history);
         }
 
         String effectiveName() {

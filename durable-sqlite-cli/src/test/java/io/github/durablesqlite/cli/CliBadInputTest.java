@@ -62,13 +62,16 @@ class CliBadInputTest {
         }
     }
 
-    /** A file replica with a few TXIDs; returns its directory. */
+    /**
+     * A file replica with a few TXIDs, one level-0 file each; returns its directory. Without
+     * compaction levels, so that a restore reads every level-0 file (a damaged one included).
+     */
     private Path fileReplica() throws Exception {
         Path replica = dir.resolve("replica");
         Path db = dir.resolve("src").resolve("app.db");
         Files.createDirectories(db.getParent());
         try (DurableDataSource ds = DurableSqlite.configure().path(db).replicaUrl(replica.toUri().toString())
-                .environment(Map.of()).build();
+                .environment(Map.of()).compactionIntervals().build();
              Connection c = ds.getConnection(); Statement s = c.createStatement()) {
             s.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT)");
             for (int i = 0; i < 3; i++) {
@@ -130,7 +133,8 @@ class CliBadInputTest {
     @Test
     void truncatedObject() throws Exception {
         Path replica = fileReplica();
-        Path victim = levelZero(replica).get(0);
+        List<Path> files = levelZero(replica);
+        Path victim = files.get(files.size() - 1); // the newest: every restore of the latest state reads it
         byte[] bytes = Files.readAllBytes(victim);
         Files.write(victim, java.util.Arrays.copyOf(bytes, bytes.length - 20));
         assertFailsCleanly(run(Map.of(), "restore", "-o", out.toString(), replica.toUri().toString()),

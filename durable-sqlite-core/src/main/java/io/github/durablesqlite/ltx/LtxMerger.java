@@ -18,9 +18,11 @@ public final class LtxMerger {
 
     /**
      * Header of the merge result: minTxid of the first, maxTxid/commit/timestamp of the last, page
-     * size checked equal; WAL fields 0. Rejects an empty list, mixed page sizes, and non-contiguous
-     * TXIDs (input i's minTxid must be input i-1's maxTxid + 1) with {@link LtxFormatException}
-     * naming the files (by their Litestream file names, as headers carry no other name).
+     * size checked equal; WAL fields 0. Rejects an empty list, mixed page sizes, and inputs that do
+     * not chain (input i must start at most at input i-1's maxTxid + 1 and end after it) with
+     * {@link LtxFormatException} naming the files (by their Litestream file names, as headers carry
+     * no other name). Inputs may overlap: a snapshot taken in the middle of a compacted file's range
+     * is followed by that file, whose pages are the newest for every TXID it covers.
      */
     public static LtxHeader mergedHeader(List<LtxHeader> headers) throws LtxFormatException {
         List<String> names = new ArrayList<>(headers.size());
@@ -31,7 +33,8 @@ public final class LtxMerger {
     }
 
     /**
-     * k-way merge of decoders given in ascending TXID order, none of them read past its header,
+     * k-way merge of decoders given in ascending TXID order (chained as {@link #mergedHeader(List)}
+     * requires), none of them read past its header,
      * into {@code sink}, pages ascending: for
      * each page number the page from the newest input wins; pages above the last input's commit are
      * dropped; memory = O(k pages). After the pages, calls {@link LtxDecoder#finish()} on every input
@@ -64,10 +67,13 @@ public final class LtxMerger {
                 throw new LtxFormatException(names.get(i), LtxFormatException.NO_OFFSET, "page size "
                         + h.pageSize() + " differs from page size " + first.pageSize() + " of " + names.get(0));
             }
-            if (h.minTxid() != prev.maxTxid() + 1) {
+            if (Long.compareUnsigned(h.minTxid(), prev.maxTxid() + 1) > 0
+                    || Long.compareUnsigned(h.maxTxid(), prev.maxTxid()) <= 0) {
                 throw new LtxFormatException(names.get(i), LtxFormatException.NO_OFFSET, String.format(
-                        "TXIDs %016x-%016x do not follow %s (%016x-%016x): expected min TXID %016x",
-                        h.minTxid(), h.maxTxid(), names.get(i - 1), prev.minTxid(), prev.maxTxid(), prev.maxTxid() + 1));
+                        "TXIDs %016x-%016x do not follow %s (%016x-%016x): expected min TXID %016x or lower "
+                                + "and max TXID above %016x",
+                        h.minTxid(), h.maxTxid(), names.get(i - 1), prev.minTxid(), prev.maxTxid(), prev.maxTxid() + 1,
+                        prev.maxTxid()));
             }
         }
         LtxHeader last = headers.get(headers.size() - 1);

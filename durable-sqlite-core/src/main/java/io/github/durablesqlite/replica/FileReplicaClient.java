@@ -78,6 +78,16 @@ final class FileReplicaClient implements ReplicaClient {
     }
 
     @Override
+    public boolean listsExactTimestamps() {
+        return true;
+    }
+
+    @Override
+    public Instant readTimestamp(LtxFileInfo file) throws IOException {
+        return Files.getLastModifiedTime(filePath(file.level(), file.minTxid(), file.maxTxid())).toInstant();
+    }
+
+    @Override
     public InputStream openFile(int level, long minTxid, long maxTxid) throws IOException {
         // The JDK's NoSuchFileException already names the full path.
         return Files.newInputStream(filePath(level, minTxid, maxTxid));

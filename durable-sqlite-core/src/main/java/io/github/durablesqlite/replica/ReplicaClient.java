@@ -35,6 +35,31 @@ public interface ReplicaClient extends Closeable {
     List<LtxFileInfo> listFiles(int level, boolean withTimestamps) throws IOException;
 
     /**
+     * Whether {@link #listFiles(int, boolean) listFiles(level, false)} already gives every file's
+     * exact timestamp (a directory: the mtime is the timestamp). When false, the listed time is
+     * only an upper bound (S3's LastModified: the upload time, in whole seconds) and
+     * {@link #readTimestamp} costs a request.
+     */
+    default boolean listsExactTimestamps() {
+        return false;
+    }
+
+    /**
+     * The file's exact timestamp: on S3 its {@code litestream-timestamp} metadata (one HEAD
+     * request), in a directory its mtime. The default lists the file's level with timestamps.
+     *
+     * @throws java.nio.file.NoSuchFileException if the file does not exist
+     */
+    default Instant readTimestamp(LtxFileInfo file) throws IOException {
+        for (LtxFileInfo listed : listFiles(file.level(), true)) {
+            if (listed.minTxid() == file.minTxid() && listed.maxTxid() == file.maxTxid()) {
+                return listed.createdAt();
+            }
+        }
+        throw new java.nio.file.NoSuchFileException(describe() + " level " + file.level() + " " + file.fileName());
+    }
+
+    /**
      * Streams a file; the caller closes the stream.
      *
      * @throws java.nio.file.NoSuchFileException naming the key or path if the file does not exist

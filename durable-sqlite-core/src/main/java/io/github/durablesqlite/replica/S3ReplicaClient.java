@@ -178,6 +178,20 @@ final class S3ReplicaClient implements ReplicaClient {
     }
 
     @Override
+    public Instant readTimestamp(LtxFileInfo file) throws IOException {
+        String key = key(file.level(), file.minTxid(), file.maxTxid());
+        try {
+            var head = s3.headObject(b -> b.bucket(bucket).key(key));
+            Instant timestamp = LitestreamTimestamp.parse(head.metadata().get(LitestreamTimestamp.METADATA_KEY));
+            return timestamp != null ? timestamp : head.lastModified();
+        } catch (NoSuchKeyException e) {
+            throw errors.noSuchFile(key);
+        } catch (SdkException e) {
+            throw errors.translate("read metadata of", key, e);
+        }
+    }
+
+    @Override
     public InputStream openFile(int level, long minTxid, long maxTxid) throws IOException {
         String key = key(level, minTxid, maxTxid);
         try {

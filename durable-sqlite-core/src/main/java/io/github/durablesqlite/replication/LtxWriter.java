@@ -57,6 +57,24 @@ final class LtxWriter {
             header = header.withWal(scan.start().offset(), scan.end().offset() - scan.start().offset(),
                     scan.header().salt1(), scan.header().salt2());
         }
+        writeAllPages(out, header, scan, wal, db);
+    }
+
+    /**
+     * A level-9 snapshot, TXIDs 1 to {@code txid}, of the same content as {@link #writeFull}. Its
+     * WAL fields stay 0, as in Litestream's snapshots: it was not made from one stretch of the WAL.
+     */
+    LtxHeader writeSnapshot(OutputStream out, long txid, long timestamp, int pageSize, int commit,
+                            WalScan scan, WalReader wal, DatabaseFile db) throws IOException {
+        LtxHeader header = LtxHeader.of(pageSize, commit, 1, txid, timestamp);
+        writeAllPages(out, header, scan, wal, db);
+        return header;
+    }
+
+    private void writeAllPages(OutputStream out, LtxHeader header, WalScan scan, WalReader wal, DatabaseFile db)
+            throws IOException {
+        int pageSize = header.pageSize();
+        int commit = header.commit();
         Map<Integer, Long> walPages = scan == null ? Map.of() : scan.pages();
         byte[] page = new byte[pageSize];
         int lockPage = LtxHeader.lockPage(pageSize);

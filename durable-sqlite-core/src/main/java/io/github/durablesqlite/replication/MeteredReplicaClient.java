@@ -8,15 +8,39 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.atomic.LongAdder;
 
-/** Reports every call to the store, by operation and outcome, so request counts (and costs) are visible. */
+/**
+ * Reports every call to the store, by operation and outcome, so request counts (and costs) are
+ * visible: to the metrics, and as running totals from {@link #requestCounts()}.
+ */
 public final class MeteredReplicaClient implements ReplicaClient {
     private final ReplicaClient delegate;
     private final ReplicationMetrics metrics;
+    private final Map<String, LongAdder> counts = new ConcurrentSkipListMap<>();
 
     public MeteredReplicaClient(ReplicaClient delegate, ReplicationMetrics metrics) {
         this.delegate = delegate;
         this.metrics = metrics;
+    }
+
+    /**
+     * Calls made so far by operation ({@code list}, {@code open}, {@code head}, {@code write},
+     * {@code delete}), failed ones included. A call is one request, except that a listing of more
+     * than 1000 files on S3 pages through several, and a listing with timestamps adds a HEAD per file.
+     */
+    public Map<String, Long> requestCounts() {
+        Map<String, Long> snapshot = new TreeMap<>();
+        counts.forEach((operation, count) -> snapshot.put(operation, count.sum()));
+        return snapshot;
+    }
+
+    /** Sum of {@link #requestCounts()}. */
+    public long totalRequests() {
+        return counts.values().stream().mapToLong(LongAdder::sum).sum();
     }
 
     private interface Call<T> {
@@ -25,6 +49,7 @@ public final class MeteredReplicaClient implements ReplicaClient {
 
     private <T> T measure(String operation, Call<T> call) throws IOException {
         long started = System.nanoTime();
+        counts.computeIfAbsent(operation, k -> new LongAdder()).increment();
         try {
             T result = call.run();
             metrics.storeRequest(operation, "success", System.nanoTime() - started);
@@ -48,6 +73,19 @@ public final class MeteredReplicaClient implements ReplicaClient {
     @Override
     public List<LtxFileInfo> listFiles(int level, boolean withTimestamps) throws IOException {
         return measure("list", () -> delegate.listFiles(level, withTimestamps));
+    }
+
+    @Override
+    public boolean listsExactTimestamps() {
+        return delegate.listsExactTimestamps();
+    }
+
+    @Override
+    public Instant readTimestamp(LtxFileInfo file) throws IOException {
+        if (delegate.listsExactTimestamps()) {
+            return delegate.readTimestamp(file); // a file's mtime: no request to count
+        }
+        return measure("head", () -> delegate.readTimestamp(file));
     }
 
     @Override

@@ -51,6 +51,30 @@ final class ReplicaInspector {
         return null;
     }
 
+    /**
+     * Header of the file ending at {@code maxTxid}, found in the index, preferring level 0 (whose
+     * WAL fields say where replication stopped) and its local copy (no request); null if none.
+     */
+    static LtxHeader headerOf(ReplicaClient client, ReplicaIndex index, LocalLtxCache cache, long maxTxid)
+            throws IOException {
+        for (int level = 0; level <= MAX_LEVEL; level++) {
+            for (LtxFileInfo file : index.files(level)) {
+                if (file.maxTxid() != maxTxid) {
+                    continue;
+                }
+                Path local = level == 0 ? cache.find(file.minTxid(), file.maxTxid()) : null;
+                if (local != null) {
+                    return headerOf(local);
+                }
+                try (InputStream in = client.openFile(level, file.minTxid(), file.maxTxid());
+                     LtxDecoder decoder = new LtxDecoder(in, describe(client, file))) {
+                    return decoder.header();
+                }
+            }
+        }
+        return null;
+    }
+
     static LtxHeader headerOf(Path staged) throws IOException {
         try (InputStream in = Files.newInputStream(staged);
              LtxDecoder decoder = new LtxDecoder(in, staged.toString())) {

@@ -25,11 +25,25 @@ public interface ReplicationMetrics {
     /**
      * One request to the replica's store.
      *
-     * @param operation {@code list}, {@code open}, {@code write} or {@code delete}
+     * @param operation {@code list}, {@code open}, {@code head}, {@code write} or {@code delete}
      * @param outcome   {@code success} or {@code error}
      */
     default void storeRequest(String operation, String outcome, long nanos) {}
 
     /** A restore finished. */
     default void restored(long txid, long bytes, long nanos) {}
+
+    /** A compaction (levels 1-8) or snapshot (level 9) file was written to the replica. */
+    default void compacted(int level, long minTxid, long maxTxid, long bytes, long nanos) {}
+
+    /** Retention deleted {@code files} files of {@code level} from the replica. */
+    default void retained(int level, int files) {}
+
+    /**
+     * A restore drill finished.
+     *
+     * @param ok   whether the replica restored, every checksum matched and the integrity check passed
+     * @param txid the TXID restored (0 if the drill failed before knowing it)
+     */
+    default void verified(boolean ok, long txid, long nanos) {}
 }

@@ -18,10 +18,13 @@ import java.util.Objects;
  * @param stateDir         where staged files and the shutdown state live; null = next to the database
  * @param ownsWriters      true when every writer is in this process and closed before the replicator
  *                         (the DataSource), which allows a final TRUNCATE checkpoint on close
+ * @param clock            the source of every time the engine records or schedules by
+ * @param metrics          receives what the engine does
+ * @param history          compaction levels, snapshots, retention and restore drills
  */
 public record ReplicationOptions(String name, Duration syncInterval, PageEncoding pageEncoding, int checkpointPages,
                                  Duration busyTimeout, Duration closeTimeout, Path stateDir, boolean ownsWriters,
-                                 Clock clock, ReplicationMetrics metrics) {
+                                 Clock clock, ReplicationMetrics metrics, HistoryOptions history) {
     public ReplicationOptions {
         Objects.requireNonNull(name, "name");
         Objects.requireNonNull(syncInterval, "syncInterval");
@@ -30,6 +33,15 @@ public record ReplicationOptions(String name, Duration syncInterval, PageEncodin
         Objects.requireNonNull(closeTimeout, "closeTimeout");
         Objects.requireNonNull(clock, "clock");
         Objects.requireNonNull(metrics, "metrics");
+        Objects.requireNonNull(history, "history");
+    }
+
+    /** Options with the default history (Litestream's levels, daily snapshots, 24 h retention). */
+    public ReplicationOptions(String name, Duration syncInterval, PageEncoding pageEncoding, int checkpointPages,
+                              Duration busyTimeout, Duration closeTimeout, Path stateDir, boolean ownsWriters,
+                              Clock clock, ReplicationMetrics metrics) {
+        this(name, syncInterval, pageEncoding, checkpointPages, busyTimeout, closeTimeout, stateDir, ownsWriters,
+                clock, metrics, HistoryOptions.defaults());
     }
 
     public static ReplicationOptions defaults(String name) {
@@ -39,12 +51,37 @@ public record ReplicationOptions(String name, Duration syncInterval, PageEncodin
 
     public ReplicationOptions withSyncInterval(Duration value) {
         return new ReplicationOptions(name, value, pageEncoding, checkpointPages, busyTimeout, closeTimeout, stateDir,
-                ownsWriters, clock, metrics);
+                ownsWriters, clock, metrics, history);
     }
 
     public ReplicationOptions withOwnsWriters(boolean value) {
         return new ReplicationOptions(name, syncInterval, pageEncoding, checkpointPages, busyTimeout, closeTimeout,
-                stateDir, value, clock, metrics);
+                stateDir, value, clock, metrics, history);
+    }
+
+    public ReplicationOptions withHistory(HistoryOptions value) {
+        return new ReplicationOptions(name, syncInterval, pageEncoding, checkpointPages, busyTimeout, closeTimeout,
+                stateDir, ownsWriters, clock, metrics, value);
+    }
+
+    public ReplicationOptions withClock(Clock value) {
+        return new ReplicationOptions(name, syncInterval, pageEncoding, checkpointPages, busyTimeout, closeTimeout,
+                stateDir, ownsWriters, value, metrics, history);
+    }
+
+    public ReplicationOptions withMetrics(ReplicationMetrics value) {
+        return new ReplicationOptions(name, syncInterval, pageEncoding, checkpointPages, busyTimeout, closeTimeout,
+                stateDir, ownsWriters, clock, value, history);
+    }
+
+    public ReplicationOptions withCloseTimeout(Duration value) {
+        return new ReplicationOptions(name, syncInterval, pageEncoding, checkpointPages, busyTimeout, value,
+                stateDir, ownsWriters, clock, metrics, history);
+    }
+
+    public ReplicationOptions withStateDir(Path value) {
+        return new ReplicationOptions(name, syncInterval, pageEncoding, checkpointPages, busyTimeout, closeTimeout,
+                value, ownsWriters, clock, metrics, history);
     }
 
     /** Directory for staged files and state: by default a hidden directory beside the database. */

@@ -2,12 +2,15 @@ package io.github.durablesqlite.replication;
 
 import io.github.durablesqlite.ReplicationException;
 import io.github.durablesqlite.ReplicationStatus;
+import io.github.durablesqlite.Verification;
 import io.github.durablesqlite.ltx.LtxHeader;
+import io.github.durablesqlite.replica.LtxFileInfo;
 import io.github.durablesqlite.replica.ReplicaClient;
 import io.github.durablesqlite.wal.WalPosition;
 import io.github.durablesqlite.wal.WalReader;
 import io.github.durablesqlite.wal.WalScan;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -16,7 +19,10 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,6 +59,23 @@ public final class Replicator implements AutoCloseable {
     private Staging staging;
     private LtxWriter writer;
     private Uploader uploader;
+    private LocalLtxCache cache;
+    private ReplicaIndex index;
+    private HistoryKeeper history;
+    private final ReadLeases leases = new ReadLeases();
+    private final SnapshotSource snapshotSource = new SnapshotSource() {
+        @Override
+        public long currentTxid() {
+            synchronized (syncLock) {
+                return txid;
+            }
+        }
+
+        @Override
+        public LtxHeader writeSnapshot(OutputStream out) throws IOException {
+            return Replicator.this.writeSnapshot(out);
+        }
+    };
     private Thread syncThread;
     private Thread uploadThread;
 
@@ -104,6 +127,7 @@ public final class Replicator implements AutoCloseable {
         dbFile = new DatabaseFile(db);
         wal = new WalReader(Path.of(db + "-wal"));
         staging = new Staging(stateDir.resolve("staging"));
+        cache = new LocalLtxCache(stateDir.resolve("uploaded"));
         writer = new LtxWriter(options.pageEncoding());
         tryJoin();
         syncThread = new Thread(this::syncLoop, "durable-sqlite-sync-" + options.name());
@@ -136,31 +160,66 @@ public final class Replicator implements AutoCloseable {
     }
 
     private void join() throws IOException {
-        long remoteTxid = ReplicaInspector.maxTxid(client);
-        List<Staging.StagedFile> staged = staging.pending();
-        if (!staged.isEmpty() && staged.get(0).minTxid() <= remoteTxid) {
-            // The replica moved on without these files (another writer, or a restore elsewhere):
-            // uploading them would overwrite its history.
-            log.warn("{} - discarding {} staged files that conflict with the replica's TXID {}",
-                    options.name(), staged.size(), remoteTxid);
-            for (Staging.StagedFile file : staged) {
-                staging.remove(file);
-            }
-            staged = List.of();
-        }
+        ReplicaIndex joined = ReplicaIndex.load(client);
+        long remoteTxid = joined.maxTxid();
+        List<Staging.StagedFile> staged = reconcileStaged(joined);
         synchronized (syncLock) {
+            index = joined;
             txid = staged.isEmpty() ? remoteTxid : staged.get(staged.size() - 1).maxTxid();
             decideStartPosition(staged);
             ShutdownState.delete(stateDir);
-            uploader = new Uploader(options.name(), staging, client, options.clock(), options.metrics(), remoteTxid);
+            uploader = new Uploader(options.name(), staging, cache, index, client, options.clock(), options.metrics(),
+                    remoteTxid);
             syncLocked();
         }
         uploadThread = new Thread(uploader, "durable-sqlite-upload-" + options.name());
         uploadThread.setDaemon(true);
         uploadThread.start();
         uploader.wake();
+        history = new HistoryKeeper(options, client, index, cache, stateDir.resolve("history"), snapshotSource, leases);
+        history.start();
         log.info("{} - replicating {} to {} from TXID {}{}", options.name(), db, client.describe(), txid,
                 needFull ? " (a full copy follows)" : "");
+    }
+
+    /**
+     * Sorts out staged files against the replica. One the replica already holds, byte for byte the
+     * same size, was uploaded just before a crash: it joins the local cache instead of being sent
+     * again. If the replica moved on without the others (another writer, or a restore elsewhere),
+     * uploading them would overwrite its history, so they are dropped. Then the cache is repaired.
+     */
+    private List<Staging.StagedFile> reconcileStaged(ReplicaIndex replica) throws IOException {
+        Map<String, LtxFileInfo> remoteLevel0 = new HashMap<>();
+        for (LtxFileInfo file : replica.files(0)) {
+            remoteLevel0.put(file.fileName(), file);
+        }
+        List<Staging.StagedFile> staged = new ArrayList<>();
+        for (Staging.StagedFile file : staging.pending()) {
+            LtxFileInfo remote = remoteLevel0.get(file.path().getFileName().toString());
+            if (remote != null && remote.size() == Files.size(file.path())) {
+                log.info("{} - {} was uploaded before the last stop; keeping it as uploaded", options.name(),
+                        file.path().getFileName());
+                cache.keep(file);
+            } else {
+                staged.add(file);
+            }
+        }
+        // Compactions only merge uploaded files, so the lower levels end where the uploads did; a
+        // snapshot may reach further (it is taken from the database), and conflicts with nothing.
+        long compactedOrUploaded = 0;
+        for (int level = 0; level < HistoryOptions.SNAPSHOT_LEVEL; level++) {
+            compactedOrUploaded = Math.max(compactedOrUploaded, replica.maxTxid(level));
+        }
+        if (!staged.isEmpty() && staged.get(0).minTxid() <= compactedOrUploaded) {
+            log.warn("{} - discarding {} staged files that conflict with the replica's TXID {}",
+                    options.name(), staged.size(), compactedOrUploaded);
+            for (Staging.StagedFile file : staged) {
+                staging.remove(file);
+            }
+            staged = List.of();
+        }
+        cache.recover(replica.files(0), replica.maxTxid(1));
+        return staged;
     }
 
     private void decideStartPosition(List<Staging.StagedFile> staged) throws IOException {
@@ -170,7 +229,7 @@ public final class Replicator implements AutoCloseable {
             return; // a new replica starts with a full copy at TXID 1
         }
         LtxHeader last = staged.isEmpty()
-                ? ReplicaInspector.headerOf(client, txid)
+                ? ReplicaInspector.headerOf(client, index, cache, txid)
                 : ReplicaInspector.headerOf(staged.get(staged.size() - 1).path());
         if (last != null && (last.walSalt1() != 0 || last.walSalt2() != 0)) {
             WalPosition resumed = wal.positionAt(last.walSalt1(), last.walSalt2(), last.walOffset() + last.walSize());
@@ -232,8 +291,41 @@ public final class Replicator implements AutoCloseable {
         if (current == null) {
             return new ReplicationStatus(local, 0, null, lastSyncAt, syncs, joinFailures, lastSyncError);
         }
+        String error = lastSyncError != null ? lastSyncError : current.lastError();
+        if (error == null && history != null) {
+            error = history.lastError();
+        }
         return new ReplicationStatus(local, current.uploadedTxid(), current.lastUploadAt(), lastSyncAt, syncs,
-                current.consecutiveFailures(), lastSyncError != null ? lastSyncError : current.lastError());
+                current.consecutiveFailures(), error);
+    }
+
+    /**
+     * Runs a restore drill now on the calling thread: restores the replica's newest state into a
+     * scratch file under the state directory, verifying every checksum and SQLite's integrity check.
+     */
+    public Verification verifyNow() {
+        HistoryKeeper current = history;
+        if (current == null) {
+            return new Verification(options.clock().instant(), false, 0, null, 0, 0, Duration.ZERO,
+                    "replication has not reached replica " + client.describe() + " yet: " + lastSyncError);
+        }
+        return current.verifyNow();
+    }
+
+    /** The last restore drill's outcome (scheduled or {@link #verifyNow()}), or null before the first. */
+    public Verification lastVerification() {
+        HistoryKeeper current = history;
+        return current == null ? null : current.lastVerification();
+    }
+
+    /** Files restores in this process are reading; a restorer given them is safe from retention. */
+    ReadLeases leases() {
+        return leases;
+    }
+
+    /** The history keeper, for tests that run compaction and retention at chosen times. */
+    HistoryKeeper history() {
+        return history;
     }
 
     private void syncLoop() {
@@ -328,6 +420,35 @@ public final class Replicator implements AutoCloseable {
         return true;
     }
 
+    /**
+     * Writes a snapshot of the state at the current TXID, for {@link Snapshots}. Holds the sync lock
+     * while it copies the database (syncs wait; commits do not). The copy must be of exactly the
+     * current TXID, so if a commit lands between staging and the scan of the whole WAL, that commit
+     * is staged first and the scan made again.
+     */
+    private LtxHeader writeSnapshot(OutputStream out) throws IOException {
+        synchronized (syncLock) {
+            for (int attempt = 0; attempt < 10; attempt++) {
+                syncLocked();
+                if (txid == 0 || needFull) {
+                    return null;
+                }
+                WalScan scan = wal.scan(null);
+                if (scan != null && !scan.end().equals(position)) {
+                    continue;
+                }
+                int size = scan != null ? scan.header().pageSize() : dbFile.pageSize();
+                int commit = scan != null && !scan.isEmpty() ? scan.commitSize()
+                        : size == 0 ? 0 : (int) (dbFile.size() / size);
+                if (commit == 0) {
+                    return null;
+                }
+                return writer.writeSnapshot(out, txid, options.clock().millis(), size, commit, scan, wal, dbFile);
+            }
+            throw new IOException("the database kept changing while a snapshot was being taken; it is tried again");
+        }
+    }
+
     private boolean stageFull() throws IOException {
         WalScan scan = wal.scan(null);
         int size = scan != null ? scan.header().pageSize() : dbFile.pageSize();
@@ -420,6 +541,9 @@ public final class Replicator implements AutoCloseable {
             return;
         }
         closed = true;
+        if (history != null) {
+            history.close();
+        }
         synchronized (signalMonitor) {
             stopping = true;
             signalMonitor.notifyAll();

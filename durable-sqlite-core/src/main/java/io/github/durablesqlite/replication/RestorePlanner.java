@@ -5,12 +5,10 @@ import io.github.durablesqlite.replica.LtxFileInfo;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
- * Chooses the files a restore reads: a chain of files with contiguous TXIDs from 1 to the target,
+ * Chooses the files a restore reads: a chain of files covering every TXID from 1 to the target,
  * taking at each step the file that reaches furthest (so snapshots and compacted levels replace
  * long runs of per-sync files, and the plan has the fewest files).
  */
@@ -33,22 +31,41 @@ final class RestorePlanner {
     }
 
     static List<LtxFileInfo> plan(List<LtxFileInfo> files, long target, String replica) {
-        Map<Long, LtxFileInfo> furthestFrom = new HashMap<>();
+        return planFrom(files, 0, target, replica);
+    }
+
+    /**
+     * The chain from the state at {@code from} (0: nothing yet) to {@code target}. A file may start
+     * at or before the next TXID as long as it ends after the current one: it holds each of its
+     * pages as of its max TXID, so re-applying the TXIDs it shares with the state is harmless. That
+     * is how a plan continues from a snapshot taken in the middle of a compacted file's range.
+     * Greedy interval covering: the furthest-reaching file at each step gives the fewest files.
+     */
+    static List<LtxFileInfo> planFrom(List<LtxFileInfo> files, long from, long target, String replica) {
+        List<LtxFileInfo> usable = new ArrayList<>();
         for (LtxFileInfo file : files) {
-            if (file.maxTxid() > target) {
-                continue;
+            if (Long.compareUnsigned(file.maxTxid(), target) <= 0 && Long.compareUnsigned(file.maxTxid(), from) > 0) {
+                usable.add(file);
             }
-            furthestFrom.merge(file.minTxid(), file, (a, b) -> better(a, b));
         }
+        usable.sort(Comparator.comparingLong(LtxFileInfo::minTxid));
         List<LtxFileInfo> plan = new ArrayList<>();
-        long next = 1;
-        while (next <= target) {
-            LtxFileInfo file = furthestFrom.get(next);
-            if (file == null) {
-                throw new RestoreException(gapMessage(files, next, target, replica));
+        long current = from;
+        int next = 0;
+        while (current < target) {
+            LtxFileInfo best = null;
+            // Files passed over here end no later than the one chosen, so they never help later.
+            while (next < usable.size() && usable.get(next).minTxid() <= current + 1) {
+                LtxFileInfo file = usable.get(next++);
+                if (best == null || better(file, best) == file) {
+                    best = file;
+                }
             }
-            plan.add(file);
-            next = file.maxTxid() + 1;
+            if (best == null) {
+                throw new RestoreException(gapMessage(files, current + 1, target, replica));
+            }
+            plan.add(best);
+            current = best.maxTxid();
         }
         return plan;
     }
@@ -66,7 +83,8 @@ final class RestorePlanner {
         String range = nextAvailable > missing + 1 && nextAvailable <= target + 1
                 ? String.format("%016x to %016x", missing, nextAvailable - 1)
                 : String.format("%016x", missing);
-        boolean endsPastTarget = files.stream().anyMatch(f -> f.minTxid() == missing && f.maxTxid() > target);
+        boolean endsPastTarget = files.stream()
+                .anyMatch(f -> f.minTxid() <= missing && f.maxTxid() >= missing && f.maxTxid() > target);
         if (endsPastTarget) {
             return String.format("replica %s has no file ending at TXID %016x (files there cover several TXIDs); "
                     + "choose a TXID listed by 'durable-sqlite ltx'", replica, target);

@@ -40,15 +40,30 @@ public final class Restorer {
     /** Files merged at once; bounds open streams (connections) during a restore of a long chain. */
     private static final int MERGE_FANOUT = 16;
 
-    /** What a restore produced. */
-    public record Result(long txid, int pageSize, long size, int files, long downloadedBytes, long nanos) {}
+    /** Times the plan is made again when files vanish under a restore (retention in another process). */
+    private static final int MAX_REPLANS = 3;
+
+    /**
+     * What a restore produced.
+     *
+     * @param timestamp the time of the restored state (the timestamp of the last file applied)
+     */
+    public record Result(long txid, int pageSize, long size, int files, long downloadedBytes, long nanos,
+                         Instant timestamp) {}
 
     private final ReplicaClient client;
     private final ReplicationMetrics metrics;
+    private final ReadLeases leases;
 
     public Restorer(ReplicaClient client, ReplicationMetrics metrics) {
+        this(client, metrics, new ReadLeases());
+    }
+
+    /** A restorer whose files retention in this process leaves alone while it reads them. */
+    Restorer(ReplicaClient client, ReplicationMetrics metrics, ReadLeases leases) {
         this.client = client;
         this.metrics = metrics;
+        this.leases = leases;
     }
 
     /** True when the replica holds at least one file. */
@@ -56,13 +71,16 @@ public final class Restorer {
         return ReplicaInspector.maxTxid(client) > 0;
     }
 
-    /** The TXID a restore would reach: {@code txid} if given, else the newest at or before {@code timestamp}, else the newest. */
-    public long resolveTarget(List<LtxFileInfo> files, Long txid, Instant timestamp) {
+    /**
+     * The TXID a restore would reach: {@code txid} if given, else the newest at or before
+     * {@code timestamp} (reading object metadata only where the listing cannot decide), else the newest.
+     */
+    public long resolveTarget(List<LtxFileInfo> files, Long txid, Instant timestamp) throws IOException {
         if (txid != null) {
             return txid;
         }
         if (timestamp != null) {
-            long at = RestorePlanner.txidAt(files, timestamp);
+            long at = TimestampSearch.txidAt(client, files, timestamp);
             if (at == 0) {
                 throw new RestoreException("replica " + client.describe() + " has no data at or before " + timestamp
                         + ": its oldest file is newer; choose a later timestamp");
@@ -89,7 +107,7 @@ public final class Restorer {
             throw new RestoreException("output " + target + " already exists: a restore never overwrites a database; "
                     + "move it away or choose another output path");
         }
-        List<LtxFileInfo> files = ReplicaInspector.allFiles(client, timestamp != null);
+        List<LtxFileInfo> files = ReplicaInspector.allFiles(client, false);
         if (files.isEmpty()) {
             throw new RestoreException("no replica found at " + client.describe()
                     + ": it holds no LTX files; check the replica URL");
@@ -100,9 +118,10 @@ public final class Restorer {
 
         Files.createDirectories(target.getParent());
         Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".restoring");
+        List<ReadLeases.Lease> held = new ArrayList<>();
         try {
             Counting counter = new Counting(progress);
-            LtxHeader last = writePages(tmp, plan, counter);
+            Applied applied = writePages(tmp, plan, targetTxid, counter, held);
             verifyIntegrity(tmp);
             long size = Files.size(tmp);
             long checksum = stateDir == null ? 0 : checksumOf(tmp);
@@ -118,26 +137,63 @@ public final class Restorer {
             }
             long nanos = System.nanoTime() - started;
             metrics.restored(targetTxid, size, nanos);
-            return new Result(targetTxid, last.pageSize(), size, plan.size(), counter.total, nanos);
+            return new Result(targetTxid, applied.last.pageSize(), size, applied.files, counter.total, nanos,
+                    Instant.ofEpochMilli(applied.last.timestamp()));
         } finally {
+            held.forEach(ReadLeases.Lease::close);
             Files.deleteIfExists(tmp);
             Files.deleteIfExists(Path.of(tmp + "-wal"));
             Files.deleteIfExists(Path.of(tmp + "-shm"));
         }
     }
 
-    private LtxHeader writePages(Path tmp, List<LtxFileInfo> plan, Counting counter) throws IOException {
+    /** The last file applied and how many were. */
+    private record Applied(LtxHeader last, int files) {}
+
+    /**
+     * Applies the plan in batches. A file that vanished before it was opened (retention run by the
+     * replicating process, which compacted it into a larger file) leaves the temporary file at the
+     * state of the last batch, so the rest is planned again from there.
+     */
+    private Applied writePages(Path tmp, List<LtxFileInfo> plan, long targetTxid, Counting counter,
+                               List<ReadLeases.Lease> held) throws IOException {
+        held.add(leases.acquire(plan));
         LtxHeader last = null;
+        int applied = 0;
+        int replans = 0;
+        List<LtxFileInfo> remaining = plan;
         try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            for (int from = 0; from < plan.size(); from += MERGE_FANOUT) {
-                List<LtxFileInfo> batch = plan.subList(from, Math.min(plan.size(), from + MERGE_FANOUT));
-                last = mergeBatch(batch, out, counter, from == 0);
+            while (!remaining.isEmpty()) {
+                List<LtxFileInfo> batch = remaining.subList(0, Math.min(remaining.size(), MERGE_FANOUT));
+                try {
+                    last = mergeBatch(batch, out, counter, last == null);
+                } catch (VanishedFile e) {
+                    if (++replans > MAX_REPLANS) {
+                        throw e.explain();
+                    }
+                    remaining = replan(last == null ? 0 : last.maxTxid(), targetTxid, e);
+                    held.add(leases.acquire(remaining));
+                    continue;
+                }
+                applied += batch.size();
                 // A shrinking transaction freed the pages above its commit.
                 out.truncate((long) last.commit() * last.pageSize());
+                remaining = remaining.subList(batch.size(), remaining.size());
             }
             out.force(true);
         }
-        return last;
+        return new Applied(last, applied);
+    }
+
+    private List<LtxFileInfo> replan(long from, long targetTxid, VanishedFile vanished) throws IOException {
+        log.info("{}; planning the rest of the restore again from TXID {}", vanished.getMessage(),
+                String.format("%016x", from));
+        try {
+            return RestorePlanner.planFrom(ReplicaInspector.allFiles(client, false), from, targetTxid,
+                    client.describe());
+        } catch (RestoreException gap) {
+            throw vanished.explain();
+        }
     }
 
     private LtxHeader mergeBatch(List<LtxFileInfo> batch, FileChannel out, Counting counter, boolean first)
@@ -177,8 +233,7 @@ public final class Restorer {
         try {
             in = client.openFile(file.level(), file.minTxid(), file.maxTxid());
         } catch (NoSuchFileException e) {
-            throw new RestoreException("replica file " + name + " disappeared during the restore (deleted by "
-                    + "retention or another process?); run the restore again", e);
+            throw new VanishedFile(name, e);
         }
         return new LtxDecoder(new BufferedInputStream(counter.wrap(in), 64 * 1024), name);
     }
@@ -215,6 +270,18 @@ public final class Restorer {
             if (Files.deleteIfExists(stale)) {
                 log.warn("removed {} left over from a database that no longer exists", stale);
             }
+        }
+    }
+
+    /** A planned file is gone: deleted by retention or another process after the listing. */
+    private static final class VanishedFile extends IOException {
+        VanishedFile(String name, NoSuchFileException cause) {
+            super("replica file " + name + " disappeared during the restore", cause);
+        }
+
+        RestoreException explain() {
+            return new RestoreException(getMessage() + " (deleted by retention or another process?) and no other "
+                    + "files cover its TXIDs; run the restore again", this);
         }
     }
 

@@ -1,6 +1,7 @@
 package io.github.durablesqlite.replication;
 
 import io.github.durablesqlite.ltx.LtxDecoder;
+import io.github.durablesqlite.replica.LtxFileInfo;
 import io.github.durablesqlite.replica.ReplicaClient;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,7 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Ships staged LTX files to the replica in TXID order on its own thread, retrying with exponential
- * backoff while the store is unreachable; a staged file is deleted only once its upload succeeded.
+ * backoff while the store is unreachable; a staged file leaves the staging directory only once its
+ * upload succeeded, into the {@link LocalLtxCache} that level-1 compaction reads from.
  */
 final class Uploader implements Runnable {
     private static final Logger log = LoggerFactory.getLogger(Uploader.class);
@@ -23,6 +25,8 @@ final class Uploader implements Runnable {
 
     private final String name;
     private final Staging staging;
+    private final LocalLtxCache cache;
+    private final ReplicaIndex index;
     private final ReplicaClient client;
     private final Clock clock;
     private final ReplicationMetrics metrics;
@@ -35,10 +39,12 @@ final class Uploader implements Runnable {
     private String lastError;
     private int consecutiveFailures;
 
-    Uploader(String name, Staging staging, ReplicaClient client, Clock clock, ReplicationMetrics metrics,
-             long uploadedTxid) {
+    Uploader(String name, Staging staging, LocalLtxCache cache, ReplicaIndex index, ReplicaClient client, Clock clock,
+             ReplicationMetrics metrics, long uploadedTxid) {
         this.name = name;
         this.staging = staging;
+        this.cache = cache;
+        this.index = index;
         this.client = client;
         this.clock = clock;
         this.metrics = metrics;
@@ -150,9 +156,11 @@ final class Uploader implements Runnable {
         for (Staging.StagedFile file : files) {
             Instant timestamp = timestampOf(file);
             long started = System.nanoTime();
-            client.writeFile(0, file.minTxid(), file.maxTxid(), file.path(), timestamp);
+            LtxFileInfo uploaded = client.writeFile(0, file.minTxid(), file.maxTxid(), file.path(), timestamp);
             long size = Files.size(file.path());
-            staging.remove(file);
+            // Kept locally until level 1 covers it, so compaction need not download it again.
+            cache.keep(file);
+            index.add(uploaded);
             metrics.uploaded(size, System.nanoTime() - started);
             synchronized (monitor) {
                 uploadedTxid = Math.max(uploadedTxid, file.maxTxid());

@@ -151,15 +151,27 @@ class LtxMergerTest {
     }
 
     @Test
+    void overlappingInputsMergeToTheNewestState() throws IOException {
+        // A snapshot of TXIDs 1-4, then a compacted file of TXIDs 3-6 that overlaps it.
+        Input snapshot = new Input(LtxHeader.of(PAGE, 3, 1, 4, 0), pages(1, 4, 2, 3, 3, 1));
+        Input compacted = new Input(LtxHeader.of(PAGE, 3, 3, 6, 0), pages(2, 3, 3, 6));
+        LtxHeader[] header = new LtxHeader[1];
+        SortedMap<Integer, byte[]> merged = mergeToFile(List.of(snapshot, compacted), header);
+        TestPages.assertSamePages(merged, model(List.of(snapshot, compacted)));
+        assertThat(header[0].minTxid()).isEqualTo(1);
+        assertThat(header[0].maxTxid()).isEqualTo(6);
+    }
+
+    @Test
     void rejectsGapsOverlapsMixedPageSizesAndNothing() {
         LtxHeader a = LtxHeader.of(PAGE, 3, 1, 4, 0);
         assertThatThrownBy(() -> LtxMerger.mergedHeader(List.of(a, LtxHeader.of(PAGE, 3, 6, 6, 0))))
                 .isInstanceOf(LtxFormatException.class)
                 .hasMessageContaining("0000000000000006-0000000000000006.ltx")
                 .hasMessageContaining("do not follow 0000000000000001-0000000000000004.ltx")
-                .hasMessageContaining("expected min TXID 0000000000000005");
-        assertThatThrownBy(() -> LtxMerger.mergedHeader(List.of(a, LtxHeader.of(PAGE, 3, 4, 6, 0))))
-                .isInstanceOf(LtxFormatException.class).hasMessageContaining("do not follow");
+                .hasMessageContaining("expected min TXID 0000000000000005 or lower");
+        assertThatThrownBy(() -> LtxMerger.mergedHeader(List.of(a, LtxHeader.of(PAGE, 3, 2, 4, 0))))
+                .isInstanceOf(LtxFormatException.class).hasMessageContaining("max TXID above 0000000000000004");
         assertThatThrownBy(() -> LtxMerger.mergedHeader(List.of(a, LtxHeader.of(1024, 3, 5, 6, 0))))
                 .isInstanceOf(LtxFormatException.class)
                 .hasMessageContaining("page size 1024 differs from page size 512 of 0000000000000001-0000000000000004.ltx");
