@@ -22,9 +22,10 @@ import java.util.concurrent.Future;
  * the file's own timestamp by more than that rounding and the clocks' skew. So a file uploaded at
  * least {@link #SKEW} before the target is certainly at or before it. Files uploaded later may
  * still be older (an upload delayed by an outage), so their exact timestamps are needed; they grow
- * with the TXID, so the answer is a prefix of them, found by probing {@link #PROBES} files at once
- * (HEAD requests in parallel) and narrowing: a handful of rounds even for years of files. A
- * directory's listing is exact and costs nothing more.
+ * with the TXID, so the answer is a prefix of them, found by first asking about the file listed just
+ * after the target (usually the answer's neighbour), then probing {@link #PROBES} files at once (HEAD
+ * requests in parallel) and narrowing: a few rounds even for years of files. A directory's listing is
+ * exact and costs nothing more.
  */
 final class TimestampSearch {
     static final Duration SKEW = Duration.ofMinutes(1);
@@ -63,6 +64,17 @@ final class TimestampSearch {
         try {
             int lo = -1; // candidates[0..lo] are at or before the timestamp
             int hi = candidates.size(); // candidates[hi..] are after it
+            // Uploads are usually prompt: the first file listed well after the target is most likely
+            // after it, which narrows the search to the few files around the target at once.
+            int likelyAfter = firstListedAfter(candidates, timestamp.plus(SKEW));
+            if (likelyAfter < hi) {
+                LtxFileInfo file = candidates.get(likelyAfter);
+                if (get(pool.submit(() -> client.readTimestamp(file))).isAfter(timestamp)) {
+                    hi = likelyAfter;
+                } else {
+                    lo = likelyAfter;
+                }
+            }
             while (hi - lo > 1) {
                 List<Integer> probes = probes(lo, hi);
                 List<Future<Instant>> results = new ArrayList<>();
@@ -82,6 +94,15 @@ final class TimestampSearch {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    private static int firstListedAfter(List<LtxFileInfo> candidates, Instant instant) {
+        for (int i = 0; i < candidates.size(); i++) {
+            if (candidates.get(i).createdAt() != null && candidates.get(i).createdAt().isAfter(instant)) {
+                return i;
+            }
+        }
+        return candidates.size();
     }
 
     /** Up to PROBES indexes spread evenly over the open interval (lo, hi), ascending. */

@@ -211,6 +211,16 @@ abstract class ReplicaClientContract {
     }
 
     @Test
+    void oneFilesTimestampIsReadWithoutListing() throws IOException {
+        Instant nanos = Instant.parse("2024-05-06T07:08:09.123456789Z");
+        LtxFileInfo written = client.writeFile(3, 5, 9, source(new byte[1]), nanos);
+        assertThat(client.readTimestamp(written)).isEqualTo(nanos);
+        assertThat(client.listsExactTimestamps()).isEqualTo(exactTimestampsWithoutMetadata());
+        assertThatThrownBy(() -> client.readTimestamp(new LtxFileInfo(3, 10, 11, 1, nanos)))
+                .isInstanceOf(NoSuchFileException.class).hasMessageContaining("000000000000000a-000000000000000b.ltx");
+    }
+
+    @Test
     void openingAMissingFileIsNoSuchFileExceptionNamingIt() {
         assertThatThrownBy(() -> client.openFile(0, 7, 8)).isInstanceOf(NoSuchFileException.class)
                 .hasMessageContaining("0000000000000007-0000000000000008.ltx");
