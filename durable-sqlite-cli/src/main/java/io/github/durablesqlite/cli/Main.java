@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** {@code durable-sqlite}: replicate a SQLite database, restore it, and inspect replicas. */
 @Command(name = "durable-sqlite", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Continuous replication of SQLite databases to S3 or a directory, in Litestream's format.",
-        subcommands = {ReplicateCommand.class, RestoreCommand.class, LtxCommand.class, DemoCommand.class,
+        subcommands = {ReplicateCommand.class, RestoreCommand.class, LtxCommand.class, VerifyCommand.class, DemoCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main {
     /** Where credentials come from; the process environment except in tests. */

@@ -1,14 +1,22 @@
 package io.github.durablesqlite.cli;
 
 import io.github.durablesqlite.replica.ReplicaClient;
+import io.github.durablesqlite.replica.ReplicaClients;
+import io.github.durablesqlite.replica.ReplicaUrl;
+import io.github.durablesqlite.replication.HistoryOptions;
 import io.github.durablesqlite.replication.ReplicationMetrics;
 import io.github.durablesqlite.replication.ReplicationOptions;
 import io.github.durablesqlite.replication.Replicator;
 import io.github.durablesqlite.replication.Restorer;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -18,7 +26,8 @@ import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
-@Command(name = "replicate", description = "Continuously replicate a database written by any process.")
+@Command(name = "replicate", description = "Continuously replicate a database written by any process "
+        + "(DB_PATH REPLICA_URL), or the databases of a Litestream configuration file (--config).")
 final class ReplicateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -33,37 +42,149 @@ final class ReplicateCommand implements Callable<Integer> {
     @Option(names = "--restore-if-db-not-exists", description = "Restore the database from the replica first if it is missing.")
     boolean restoreIfDbNotExists;
 
-    @Option(names = "--sync-interval", paramLabel = "DURATION", defaultValue = "1s",
+    @Option(names = "--sync-interval", paramLabel = "DURATION",
             description = "How often the WAL is checked (default 1s).")
     String syncInterval;
 
-    @Parameters(index = "0", paramLabel = "DB_PATH")
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "A Litestream configuration file (dbs, levels, snapshot, l0-retention; see docs/operations.md).")
+    Path config;
+
+    @Option(names = "--no-expand-env", description = "Do not expand $VARIABLES in the configuration file.")
+    boolean noExpandEnv;
+
+    @Option(names = "--compaction-intervals", paramLabel = "DURATIONS", split = ",",
+            description = "Intervals of compaction levels 1, 2, ... (default 30s,5m,1h).")
+    List<String> compactionIntervals;
+
+    @Option(names = "--snapshot-interval", paramLabel = "DURATION", description = "How often a full snapshot is written (default 24h).")
+    String snapshotInterval;
+
+    @Option(names = "--retention", paramLabel = "DURATION", description = "How far back restores stay possible (default 24h).")
+    String retention;
+
+    @Option(names = "--l0-retention", paramLabel = "DURATION",
+            description = "How long per-sync files stay after level 1 covers them (default 5m).")
+    String l0Retention;
+
+    @Option(names = "--verify-interval", paramLabel = "DURATION", description = "Run a restore drill this often (default: never).")
+    String verifyInterval;
+
+    @Parameters(index = "0", paramLabel = "DB_PATH", arity = "0..1")
     Path db;
 
-    @Parameters(index = "1", paramLabel = "REPLICA_URL")
+    @Parameters(index = "1", paramLabel = "REPLICA_URL", arity = "0..1")
     String replicaUrl;
+
+    /** One database to replicate, with its own replica client. */
+    private record Target(Path path, String url, Map<String, String> env, ReplicationOptions options,
+                          boolean restoreIfMissing) {}
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter out = spec.commandLine().getOut();
-        Duration interval = GoDuration.parse(syncInterval);
-        if (interval.isZero() || interval.isNegative()) {
-            throw new IllegalArgumentException("--sync-interval must be positive, was " + syncInterval);
+        LitestreamConfig file = null;
+        if (config != null) {
+            if (db != null || replicaUrl != null) {
+                throw new IllegalArgumentException("give either --config FILE or DB_PATH REPLICA_URL, not both");
+            }
+            file = LitestreamConfig.load(config, main.env, !noExpandEnv);
+        }
+        // --exec on the command line wins over the file's exec, as every flag given wins over the file.
+        String command = exec != null || file == null ? exec : file.exec;
+        return run(targets(file), command);
+    }
+
+    private List<Target> targets(LitestreamConfig file) {
+        if (file != null) {
+            HistoryOptions history = historyFlags(file.history);
+            List<Target> targets = new ArrayList<>();
+            for (LitestreamConfig.Db entry : file.dbs) {
+                ReplicationOptions options = ReplicationOptions.defaults(entry.path().getFileName().toString())
+                        .withSyncInterval(entry.syncInterval() != null ? entry.syncInterval() : interval())
+                        .withHistory(history);
+                if (entry.busyTimeout() != null || entry.checkpointPages() != null) {
+                    options = new ReplicationOptions(options.name(), options.syncInterval(), options.pageEncoding(),
+                            entry.checkpointPages() != null ? entry.checkpointPages() : options.checkpointPages(),
+                            entry.busyTimeout() != null ? entry.busyTimeout() : options.busyTimeout(),
+                            options.closeTimeout(), null, false, options.clock(), options.metrics(), history);
+                }
+                Map<String, String> env = new HashMap<>(main.env);
+                env.putAll(entry.env());
+                targets.add(new Target(entry.path(), entry.replicaUrl(), env, options,
+                        entry.restoreIfDbNotExists() || restoreIfDbNotExists));
+            }
+            return targets;
+        }
+        if (db == null || replicaUrl == null) {
+            throw new IllegalArgumentException("give DB_PATH and REPLICA_URL, or --config FILE");
         }
         Path path = db.toAbsolutePath();
         ReplicationOptions options = ReplicationOptions.defaults(path.getFileName().toString())
-                .withSyncInterval(interval);
-        try (ReplicaClient client = ReplicaOption.open(replicaUrl, main.env)) {
-            if (!Files.exists(path) && restoreIfDbNotExists) {
-                Restorer restorer = new Restorer(client, ReplicationMetrics.NONE);
-                if (restorer.replicaExists()) {
-                    Restorer.Result result = restorer.restore(path, null, null, options.resolveStateDirFor(path), null);
-                    out.printf("restored %s to TXID %s from %s%n", path, Txids.format(result.txid()), client.describe());
-                } else {
-                    out.printf("no replica at %s yet, nothing to restore%n", client.describe());
+                .withSyncInterval(interval()).withHistory(historyFlags(HistoryOptions.defaults()));
+        return List.of(new Target(path, replicaUrl, main.env, options, restoreIfDbNotExists));
+    }
+
+    private Duration interval() {
+        return positive(syncInterval == null ? "1s" : syncInterval, "--sync-interval");
+    }
+
+    /** The history options with every flag given on the command line applied over {@code base}. */
+    private HistoryOptions historyFlags(HistoryOptions base) {
+        HistoryOptions history = base;
+        if (compactionIntervals != null) {
+            List<Duration> intervals = new ArrayList<>();
+            for (String text : compactionIntervals) {
+                if (!text.isBlank()) {
+                    intervals.add(positive(text, "--compaction-intervals"));
                 }
             }
-            ChildProcess child = exec == null ? null : ChildProcess.start(exec);
+            history = history.withLevelIntervals(intervals);
+        }
+        if (snapshotInterval != null) {
+            history = history.withSnapshotInterval(positive(snapshotInterval, "--snapshot-interval"));
+        }
+        if (retention != null) {
+            history = history.withRetention(positive(retention, "--retention"));
+        }
+        if (l0Retention != null) {
+            Duration value = GoDuration.parse(l0Retention);
+            if (value.isNegative()) {
+                throw new IllegalArgumentException("--l0-retention must not be negative, was " + l0Retention);
+            }
+            history = history.withL0Retention(value);
+        }
+        if (verifyInterval != null) {
+            history = history.withVerifyInterval(positive(verifyInterval, "--verify-interval"));
+        }
+        return history;
+    }
+
+    private static Duration positive(String text, String option) {
+        Duration value;
+        try {
+            value = GoDuration.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage());
+        }
+        if (value.isZero() || value.isNegative()) {
+            throw new IllegalArgumentException(option + " must be positive, was " + text);
+        }
+        return value;
+    }
+
+    private int run(List<Target> targets, String command) throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        List<ReplicaClient> clients = new ArrayList<>();
+        List<Replicator> replicators = new ArrayList<>();
+        try {
+            for (Target target : targets) {
+                ReplicaClient client = ReplicaClients.open(ReplicaUrl.parse(target.url()), target.env());
+                clients.add(client);
+                if (!Files.exists(target.path()) && target.restoreIfMissing()) {
+                    restore(target, client, out);
+                }
+            }
+            ChildProcess child = command == null ? null : ChildProcess.start(command);
             CountDownLatch stop = new CountDownLatch(1);
             Signals.onTermination(signal -> {
                 if (child != null) {
@@ -72,24 +193,40 @@ final class ReplicateCommand implements Callable<Integer> {
                     stop.countDown();
                 }
             });
-            if (!awaitDatabase(path, interval, child, stop)) {
-                return child != null ? child.exitCode() : 0;
-            }
-            Replicator replicator = new Replicator(path, client, options);
-            replicator.start();
-            out.printf("replicating %s to %s%n", path, client.describe());
-            out.flush();
-            int exitCode = 0;
-            try {
-                if (child != null) {
-                    exitCode = child.waitFor();
-                } else {
-                    stop.await();
+            for (int i = 0; i < targets.size(); i++) {
+                Target target = targets.get(i);
+                if (!awaitDatabase(target.path(), target.options().syncInterval(), child, stop)) {
+                    return child != null ? child.exitCode() : 0;
                 }
-            } finally {
+                Replicator replicator = new Replicator(target.path(), clients.get(i), target.options());
+                replicators.add(replicator);
+                replicator.start();
+                out.printf("replicating %s to %s%n", target.path(), clients.get(i).describe());
+                out.flush();
+            }
+            if (child != null) {
+                return child.waitFor();
+            }
+            stop.await();
+            return 0;
+        } finally {
+            for (Replicator replicator : replicators) {
                 replicator.close();
             }
-            return exitCode;
+            for (ReplicaClient client : clients) {
+                client.close();
+            }
+        }
+    }
+
+    private static void restore(Target target, ReplicaClient client, PrintWriter out) throws IOException {
+        Path path = target.path();
+        Restorer restorer = new Restorer(client, ReplicationMetrics.NONE);
+        if (restorer.replicaExists()) {
+            Restorer.Result result = restorer.restore(path, null, null, target.options().resolveStateDirFor(path), null);
+            out.printf("restored %s to TXID %s from %s%n", path, Txids.format(result.txid()), client.describe());
+        } else {
+            out.printf("no replica at %s yet, nothing to restore%n", client.describe());
         }
     }
 

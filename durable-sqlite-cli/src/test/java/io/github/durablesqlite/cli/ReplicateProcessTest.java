@@ -136,4 +136,45 @@ class ReplicateProcessTest {
         assertThat(CliBadInputTest.run(Map.of(), "restore", "-o", restored.toString(), url).exit()).isZero();
         assertThat(DatabaseDump.of(restored)).contains("before");
     }
+
+    @Test
+    void replicatesTheDatabasesOfALitestreamConfigFile() throws Exception {
+        Path db = dir.resolve("app.db");
+        Sqlite3.exec(db, "PRAGMA journal_mode=WAL; CREATE TABLE t(id INTEGER PRIMARY KEY, v TEXT);");
+        String bucket = S3.newBucket();
+        Path config = dir.resolve("litestream.yml");
+        // As a Litestream user writes it: S3 settings as keys, credentials from the environment.
+        Files.writeString(config, """
+                access-key-id: ${LITESTREAM_ACCESS_KEY_ID}
+                secret-access-key: ${LITESTREAM_SECRET_ACCESS_KEY}
+                levels:
+                  - interval: 10s
+                snapshot:
+                  interval: 1h
+                  retention: 2h
+                exec: %s %s "INSERT INTO t(v) VALUES ('from the app')"
+                dbs:
+                  - path: %s
+                    replica:
+                      type: s3
+                      bucket: %s
+                      path: app
+                      endpoint: %s
+                      region: us-east-1
+                      force-path-style: true
+                      sync-interval: 100ms
+                """.formatted("/usr/bin/sqlite3", db, db, bucket, S3.endpoint()));
+        Path log = dir.resolve("replicate.log");
+        Process replicate = cli(S3.env(), log, "replicate", "--config", config.toString());
+        assertThat(replicate.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(replicate.exitValue()).as(Files.readString(log)).isZero();
+
+        Path restored = dir.resolve("restored.db");
+        Path restoreLog = dir.resolve("restore.log");
+        Process restore = cli(S3.env(), restoreLog, "restore", "-o", restored.toString(),
+                S3.replicaUrl(bucket, "app"));
+        assertThat(restore.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(restore.exitValue()).as(Files.readString(restoreLog)).isZero();
+        assertThat(DatabaseDump.of(restored)).isEqualTo(DatabaseDump.of(db)).contains("from the app");
+    }
 }
