@@ -168,8 +168,8 @@ public final class Replicator implements AutoCloseable {
             txid = staged.isEmpty() ? remoteTxid : staged.get(staged.size() - 1).maxTxid();
             decideStartPosition(staged);
             ShutdownState.delete(stateDir);
-            uploader = new Uploader(options.name(), staging, cache, index, client, options.clock(), options.metrics(),
-                    remoteTxid);
+            uploader = new Uploader(options.name(), staging, options.history().topLevel() > 0 ? cache : null, index,
+                    client, options.clock(), options.metrics(), remoteTxid);
             syncLocked();
         }
         uploadThread = new Thread(uploader, "durable-sqlite-upload-" + options.name());
@@ -218,7 +218,8 @@ public final class Replicator implements AutoCloseable {
             }
             staged = List.of();
         }
-        cache.recover(replica.files(0), replica.maxTxid(1));
+        // Without compaction levels nothing reads the copies, so none is kept.
+        cache.recover(replica.files(0), options.history().topLevel() > 0 ? replica.maxTxid(1) : Long.MAX_VALUE);
         return staged;
     }
 

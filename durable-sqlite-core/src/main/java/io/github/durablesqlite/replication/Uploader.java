@@ -26,6 +26,7 @@ final class Uploader implements Runnable {
     private final String name;
     private final Staging staging;
     private final LocalLtxCache cache;
+    private final boolean keepUploaded;
     private final ReplicaIndex index;
     private final ReplicaClient client;
     private final Clock clock;
@@ -39,11 +40,13 @@ final class Uploader implements Runnable {
     private String lastError;
     private int consecutiveFailures;
 
+    /** With {@code cache} null, uploaded files are deleted at once (no compaction level would read them). */
     Uploader(String name, Staging staging, LocalLtxCache cache, ReplicaIndex index, ReplicaClient client, Clock clock,
              ReplicationMetrics metrics, long uploadedTxid) {
         this.name = name;
         this.staging = staging;
         this.cache = cache;
+        this.keepUploaded = cache != null;
         this.index = index;
         this.client = client;
         this.clock = clock;
@@ -158,8 +161,12 @@ final class Uploader implements Runnable {
             long started = System.nanoTime();
             LtxFileInfo uploaded = client.writeFile(0, file.minTxid(), file.maxTxid(), file.path(), timestamp);
             long size = Files.size(file.path());
-            // Kept locally until level 1 covers it, so compaction need not download it again.
-            cache.keep(file);
+            if (keepUploaded) {
+                // Kept locally until level 1 covers it, so compaction need not download it again.
+                cache.keep(file);
+            } else {
+                staging.remove(file);
+            }
             index.add(uploaded);
             metrics.uploaded(size, System.nanoTime() - started);
             synchronized (monitor) {

@@ -55,6 +55,11 @@ final class GatedClient implements ReplicaClient {
         return count == null ? 0 : count.get();
     }
 
+    int writesAt(int level) {
+        return writes.entrySet().stream().filter(e -> e.getKey().startsWith(level + "/"))
+                .mapToInt(e -> e.getValue().get()).sum();
+    }
+
     @Override
     public InputStream openFile(int level, long minTxid, long maxTxid) throws IOException {
         if (holdAtOpen > 0 && isReader() && opens.incrementAndGet() == holdAtOpen) {
