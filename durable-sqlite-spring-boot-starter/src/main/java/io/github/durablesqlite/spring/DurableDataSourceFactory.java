@@ -26,11 +26,12 @@ final class DurableDataSourceFactory {
 
     static DurableDataSource create(DurableSqliteProperties properties, ReplicationMetrics metrics,
                                     Map<String, String> environment) {
-        String path = required(properties.getPath(), "path", "the SQLite database file, e.g. data/app.db");
+        String path = properties.getPath();
+        String name = databaseName(path);
         String url = required(properties.getReplica().getUrl(), "replica.url",
                 "where the replica lives, e.g. s3://my-bucket/app or file:///var/backups/app");
         DurableSqlite.Builder builder = DurableSqlite.configure();
-        apply("path", () -> builder.path(path).name(databaseName(path)));
+        apply("path", () -> builder.path(path).name(name));
         apply("replica.url", () -> builder.replicaUrl(url));
         builder.environment(credentials(properties.getReplica(), environment));
         apply("sync-interval", () -> builder.syncInterval(properties.getSyncInterval()));
@@ -48,8 +49,12 @@ final class DurableDataSourceFactory {
         return builder.build();
     }
 
-    /** The label of the database in logs and metrics: its file name, as the engine names it. */
+    /**
+     * The label of the database in logs and metrics: its file name, as the engine names it. Checks
+     * that the path is set, as the meter binder needs the name before the DataSource is built.
+     */
     static String databaseName(String path) {
+        required(path, "path", "the SQLite database file, e.g. data/app.db");
         try {
             Path fileName = Path.of(path).getFileName();
             if (fileName == null || fileName.toString().isBlank()) {

@@ -42,14 +42,17 @@ public final class DurableSqliteAutoConfiguration {
         return dataSource;
     }
 
-    /** Meters for the DataSource defined above; it reports to them from the moment it is built. */
+    /**
+     * Meters for the DataSource defined above; it reports to them from the moment it is built. An
+     * application that defines its own {@link ReplicationMetrics} bean gets that one instead.
+     */
     @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(MeterRegistry.class)
     @ConditionalOnMissingBean(DataSource.class)
     static class MetricsConfiguration {
 
         @Bean
-        @ConditionalOnMissingBean
+        @ConditionalOnMissingBean(ReplicationMetrics.class)
         DurableSqliteMetrics durableSqliteMetrics(DurableSqliteProperties properties) {
             return new DurableSqliteMetrics(DurableDataSourceFactory.databaseName(properties.getPath()));
         }
