@@ -33,6 +33,7 @@ public final class DurableSqliteAutoConfiguration {
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean(DataSource.class)
     DurableDataSource dataSource(DurableSqliteProperties properties, ObjectProvider<ReplicationMetrics> metrics) {
+        SqliteLibraryCheck.warnIfAffected();
         ReplicationMetrics tracker = metrics.getIfUnique(() -> ReplicationMetrics.NONE);
         DurableDataSource dataSource = DurableDataSourceFactory.create(properties, tracker, System.getenv());
         if (tracker instanceof DurableSqliteMetrics binder) {
