@@ -12,7 +12,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
-import java.time.Duration;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
@@ -20,6 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.jdbc.autoconfigure.DataSourceAutoConfiguration;
+import org.springframework.boot.jdbc.autoconfigure.metrics.DataSourcePoolMetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -28,6 +31,10 @@ import org.sqlite.SQLiteDataSource;
 
 /** What the auto-configuration defines, what makes it back off, and how the pool is set up. */
 class DurableSqliteAutoConfigurationTest {
+
+    private static final Class<?>[] METRICS = {MetricsAutoConfiguration.class,
+            CompositeMeterRegistryAutoConfiguration.class, SimpleMetricsExportAutoConfiguration.class,
+            DataSourcePoolMetricsAutoConfiguration.class};
 
     @TempDir
     Path dir;
@@ -127,14 +134,30 @@ class DurableSqliteAutoConfigurationTest {
     }
 
     @Test
-    void anApplicationDefinedDurableDataSourceStillGetsTheHealthIndicator() {
-        runner().withUserConfiguration(UserDurableDataSource.class).run(context -> {
-            assertThat(context).hasSingleBean(DurableDataSource.class);
-            assertThat(context.getBean(DurableDataSource.class).path()).hasFileName("own.db");
-            assertThat(context).doesNotHaveBean(DurableSqliteMetrics.class);
-            HealthIndicator health = context.getBean("durableSqliteHealthIndicator", HealthIndicator.class);
-            assertThat(health.health().getStatus().getCode()).isEqualTo("UP");
+    void meterBinderAndBootsPoolMetricsReachTheRegistry() {
+        runner().withConfiguration(AutoConfigurations.of(METRICS)).run(context -> {
+            MeterRegistry registry = context.getBean(MeterRegistry.class);
+            assertThat(registry.get("durable.sqlite.txid").tag("name", "app.db").tag("side", "local").gauge().value())
+                    .isEqualTo(1);
+            assertThat(registry.get("durable.sqlite.syncs").tag("name", "app.db").counter().count()).isPositive();
+            assertThat(registry.get("hikaricp.connections").tag("pool", "durable-sqlite-app.db").gauge().value())
+                    .isPositive();
         });
+    }
+
+    @Test
+    void anApplicationDefinedDurableDataSourceGetsHealthAndItsOwnMetrics() {
+        runner().withConfiguration(AutoConfigurations.of(METRICS)).withUserConfiguration(UserDurableDataSource.class)
+                .run(context -> {
+                    assertThat(context).hasSingleBean(DurableDataSource.class);
+                    assertThat(context.getBean(DurableDataSource.class).path()).hasFileName("own.db");
+                    assertThat(context).getBean(DurableSqliteMetrics.class)
+                            .isSameAs(context.getBean("ownMetrics"));
+                    HealthIndicator health = context.getBean("durableSqliteHealthIndicator", HealthIndicator.class);
+                    assertThat(health.health().getStatus().getCode()).isEqualTo("UP");
+                    assertThat(context.getBean(MeterRegistry.class).get("durable.sqlite.txid").tag("name", "own.db")
+                            .tag("side", "local").gauge().value()).isEqualTo(1);
+                });
     }
 
     @Test
@@ -175,13 +198,22 @@ class DurableSqliteAutoConfigurationTest {
         }
     }
 
+    /** As docs/configuration.md shows it. */
     @Configuration(proxyBeanMethods = false)
     static class UserDurableDataSource {
+        @Bean
+        DurableSqliteMetrics ownMetrics() {
+            return new DurableSqliteMetrics("own.db");
+        }
+
         @Bean(destroyMethod = "close")
-        DurableDataSource dataSource(DurableSqliteProperties properties) {
+        DurableDataSource dataSource(DurableSqliteProperties properties, DurableSqliteMetrics metrics) {
             Path db = Path.of(properties.getPath()).resolveSibling("own.db");
-            return DurableSqlite.configure().path(db).replicaUrl(properties.getReplica().getUrl())
-                    .closeTimeout(Duration.ofSeconds(2)).build();
+            DurableDataSource dataSource = DurableSqlite.configure().path(db)
+                    .replicaUrl(properties.getReplica().getUrl()).metrics(metrics).build();
+            metrics.observe(dataSource::status);
+            dataSource.start();
+            return dataSource;
         }
     }
 
