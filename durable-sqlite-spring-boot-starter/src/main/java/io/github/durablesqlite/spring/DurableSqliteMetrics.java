@@ -49,8 +49,8 @@ public class DurableSqliteMetrics implements MeterBinder, ReplicationMetrics {
 
     @Override
     public void bindTo(MeterRegistry registry) {
-        gauge(registry, "durable.sqlite.txid", "Newest TXID captured from the WAL", "local", s -> s.localTxid());
-        gauge(registry, "durable.sqlite.txid", "Newest TXID known to be in the replica", "remote", s -> s.remoteTxid());
+        txid(registry, "local", s -> s.localTxid());
+        txid(registry, "remote", s -> s.remoteTxid());
         Gauge.builder("durable.sqlite.pending.txids", this, m -> m.read(s -> s.pendingTxids()))
                 .description("TXIDs captured locally but not yet in the replica").tags(tags).register(registry);
         Gauge.builder("durable.sqlite.lag", this, m -> m.read(s -> s.lag(clock.instant()).toNanos() / 1e9))
@@ -68,10 +68,11 @@ public class DurableSqliteMetrics implements MeterBinder, ReplicationMetrics {
         }
     }
 
-    private void gauge(MeterRegistry registry, String name, String description, String side,
-                       ToDoubleFunction<ReplicationStatus> value) {
-        Gauge.builder(name, this, m -> m.read(value)).description(description).tags(tags).tag("side", side)
-                .register(registry);
+    private void txid(MeterRegistry registry, String side, ToDoubleFunction<ReplicationStatus> value) {
+        // One description for both sides: Prometheus keeps one help text per metric name.
+        Gauge.builder("durable.sqlite.txid", this, m -> m.read(value))
+                .description("Newest TXID captured from the WAL (side=local) or known to be in the replica (side=remote)")
+                .tags(tags).tag("side", side).register(registry);
     }
 
     private double read(ToDoubleFunction<ReplicationStatus> value) {
