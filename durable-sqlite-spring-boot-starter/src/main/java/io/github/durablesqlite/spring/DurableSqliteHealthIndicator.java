@@ -22,6 +22,7 @@ public class DurableSqliteHealthIndicator implements HealthIndicator {
     private final Duration maxLag;
     private final int maxFailedUploads;
     private final Clock clock;
+    private final BacklogAge backlog = new BacklogAge();
 
     /**
      * @param replicaUrl the replica URL; only its part before the query is shown, or null to omit it
@@ -55,7 +56,7 @@ public class DurableSqliteHealthIndicator implements HealthIndicator {
             withReplica(down);
             return down.withDetail("lastError", String.valueOf(e.getMessage())).build();
         }
-        Duration lag = current.lag(clock.instant());
+        Duration lag = backlog.lag(current, clock.instant());
         String reason = reasonForDown(current, lag);
         Health.Builder health = reason == null ? Health.up() : Health.down().withDetail("reason", reason);
         health.withDetail("localTxid", txid(current.localTxid()))

@@ -28,6 +28,7 @@ public class DurableSqliteMetrics implements MeterBinder, ReplicationMetrics {
 
     private final Tags tags;
     private final Clock clock;
+    private final BacklogAge backlog = new BacklogAge();
     private final Object lock = new Object();
     private final List<Consumer<DurableSqliteMeters>> buffered = new ArrayList<>();
     private volatile List<DurableSqliteMeters> bound = List.of();
@@ -53,8 +54,9 @@ public class DurableSqliteMetrics implements MeterBinder, ReplicationMetrics {
         txid(registry, "remote", s -> s.remoteTxid());
         Gauge.builder("durable.sqlite.pending.txids", this, m -> m.read(s -> s.pendingTxids()))
                 .description("TXIDs captured locally but not yet in the replica").tags(tags).register(registry);
-        Gauge.builder("durable.sqlite.lag", this, m -> m.read(s -> s.lag(clock.instant()).toNanos() / 1e9))
-                .description("Time since the last upload while changes wait for the replica; 0 when caught up")
+        Gauge.builder("durable.sqlite.lag", this,
+                        m -> m.read(s -> m.backlog.lag(s, m.clock.instant()).toNanos() / 1e9))
+                .description("How long changes have waited for the replica; 0 when caught up")
                 .baseUnit("seconds").tags(tags).register(registry);
         DurableSqliteMeters meters = new DurableSqliteMeters(registry, tags);
         synchronized (lock) {

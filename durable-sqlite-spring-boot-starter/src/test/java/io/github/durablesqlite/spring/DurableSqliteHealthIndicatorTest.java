@@ -7,7 +7,6 @@ import io.github.durablesqlite.ReplicationStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -18,9 +17,21 @@ class DurableSqliteHealthIndicatorTest {
     private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
     private static final String URL = "s3://bucket/app?endpoint=http://127.0.0.1:9000&force-path-style=true";
 
-    private static Health health(ReplicationStatus status) {
-        return new DurableSqliteHealthIndicator(() -> status, URL, Duration.ofMinutes(1), 3,
-                Clock.fixed(NOW, ZoneOffset.UTC)).health();
+    private final MutableClock clock = new MutableClock(NOW);
+    private ReplicationStatus status;
+    private final DurableSqliteHealthIndicator indicator = new DurableSqliteHealthIndicator(() -> status, URL,
+            Duration.ofMinutes(1), 3, clock);
+
+    private Health health(ReplicationStatus current) {
+        status = current;
+        return indicator.health();
+    }
+
+    /** Probes once, then again {@code later} with the same backlog, as a probe loop would. */
+    private Health healthAfter(Duration later, ReplicationStatus current) {
+        health(current);
+        clock.advance(later);
+        return health(current);
     }
 
     @Test
@@ -41,7 +52,8 @@ class DurableSqliteHealthIndicatorTest {
 
     @Test
     void upWhileBehindWithinTheLimit() {
-        Health health = health(new ReplicationStatus(12, 10, NOW.minusMillis(200), NOW, 12, 1, "connection refused"));
+        Health health = healthAfter(Duration.ofMillis(200),
+                new ReplicationStatus(12, 10, NOW.minusSeconds(1), NOW, 12, 1, "connection refused"));
         assertThat(health.getStatus()).isEqualTo(Status.UP);
         assertThat(health.getDetails()).containsEntry("pendingTxids", 2L).containsEntry("lag", "PT0.2S")
                 .containsEntry("failedUploads", 1).containsEntry("lastError", "connection refused");
@@ -58,7 +70,7 @@ class DurableSqliteHealthIndicatorTest {
 
     @Test
     void downWhenChangesWaitLongerThanTheMaximumLag() {
-        Health health = health(new ReplicationStatus(12, 10, NOW.minusSeconds(61), NOW, 12, 0, null));
+        Health health = healthAfter(Duration.ofSeconds(61), new ReplicationStatus(12, 10, NOW, NOW, 12, 0, null));
         assertThat(health.getStatus()).isEqualTo(Status.DOWN);
         assertThat(health.getDetails()).containsEntry("lag", "PT1M1S")
                 .containsEntry("reason", "changes have waited PT1M1S for the replica (limit PT1M)");
@@ -66,8 +78,16 @@ class DurableSqliteHealthIndicatorTest {
 
     @Test
     void exactlyTheMaximumLagIsStillUp() {
-        assertThat(health(new ReplicationStatus(12, 10, NOW.minusSeconds(60), NOW, 12, 0, null)).getStatus())
-                .isEqualTo(Status.UP);
+        assertThat(healthAfter(Duration.ofSeconds(60), new ReplicationStatus(12, 10, NOW, NOW, 12, 0, null))
+                .getStatus()).isEqualTo(Status.UP);
+    }
+
+    @Test
+    void theFirstCommitAfterAnIdleSpellIsNotReportedAsLag() {
+        // The last upload was an hour ago and this commit's upload is in flight: the engine says an hour.
+        Health health = health(new ReplicationStatus(11, 10, NOW.minus(Duration.ofHours(1)), NOW, 11, 0, null));
+        assertThat(health.getStatus()).isEqualTo(Status.UP);
+        assertThat(health.getDetails()).containsEntry("lag", "PT0S").containsEntry("pendingTxids", 1L);
     }
 
     @Test

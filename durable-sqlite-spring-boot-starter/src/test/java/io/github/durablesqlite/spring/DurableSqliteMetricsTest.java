@@ -6,9 +6,8 @@ import io.github.durablesqlite.ReplicationStatus;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +16,8 @@ class DurableSqliteMetricsTest {
 
     private static final Instant NOW = Instant.parse("2026-01-02T03:04:05Z");
 
-    private final DurableSqliteMetrics metrics = new DurableSqliteMetrics("app.db", Clock.fixed(NOW, ZoneOffset.UTC));
+    private final MutableClock clock = new MutableClock(NOW);
+    private final DurableSqliteMetrics metrics = new DurableSqliteMetrics("app.db", clock);
     private final MeterRegistry registry = new SimpleMeterRegistry();
 
     @Test
@@ -92,10 +92,12 @@ class DurableSqliteMetricsTest {
         metrics.bindTo(registry);
         assertThat(gauge("durable.sqlite.lag")).isNaN();
 
-        metrics.observe(() -> new ReplicationStatus(12, 10, NOW.minusMillis(1500), NOW, 12, 0, null));
+        metrics.observe(() -> new ReplicationStatus(12, 10, NOW.minusSeconds(5), NOW, 12, 0, null));
         assertThat(registry.get("durable.sqlite.txid").tag("side", "local").gauge().value()).isEqualTo(12);
         assertThat(registry.get("durable.sqlite.txid").tag("side", "remote").gauge().value()).isEqualTo(10);
         assertThat(gauge("durable.sqlite.pending.txids")).isEqualTo(2);
+        assertThat(gauge("durable.sqlite.lag")).as("a backlog first seen now").isZero();
+        clock.advance(Duration.ofMillis(1500));
         assertThat(gauge("durable.sqlite.lag")).isEqualTo(1.5);
         assertThat(registry.get("durable.sqlite.lag").gauge().getId().getBaseUnit()).isEqualTo("seconds");
     }
