@@ -40,6 +40,7 @@ final class HistoryKeeper implements AutoCloseable {
     private Instant drillDue;
     private Thread thread;
     private volatile String lastError;
+    private int retentionFailures;
 
     HistoryKeeper(ReplicationOptions replication, ReplicaClient client, ReplicaIndex index, LocalLtxCache cache,
                   Path workDir, SnapshotSource source, ReadLeases leases) {
@@ -111,6 +112,7 @@ final class HistoryKeeper implements AutoCloseable {
     synchronized void runDue() {
         Instant now = clock.instant();
         List<Integer> due = schedule.dueLevels(now);
+        boolean failed = false;
         for (int level : due) {
             if (stopping) {
                 return;
@@ -119,6 +121,7 @@ final class HistoryKeeper implements AutoCloseable {
                 runLevel(level);
                 schedule.ran(level, now);
             } catch (IOException | RuntimeException e) {
+                failed = true;
                 lastError = e.getMessage();
                 schedule.retryAfter(level, now, RETRY);
                 log.warn("{} - {} failed, will retry: {}", name, level == HistoryOptions.SNAPSHOT_LEVEL
@@ -126,7 +129,11 @@ final class HistoryKeeper implements AutoCloseable {
             }
         }
         if (!due.isEmpty() && !stopping) {
+            int before = retentionFailures;
             applyRetention(now);
+            if (!failed && retentionFailures == before) {
+                lastError = null; // every due step succeeded: the last failure is over
+            }
         }
         if (drillDue != null && !drillDue.isAfter(now) && !stopping) {
             drillDue = CompactionSchedule.nextBoundary(now, options.verifyInterval());
@@ -166,6 +173,7 @@ final class HistoryKeeper implements AutoCloseable {
             }
             log.debug("{} - retention deleted {} files", name, expired.size());
         } catch (IOException | RuntimeException e) {
+            retentionFailures++;
             lastError = e.getMessage();
             log.warn("{} - retention could not delete {} files, will retry: {}", name, expired.size(), e.toString());
         }
@@ -181,6 +189,7 @@ final class HistoryKeeper implements AutoCloseable {
         return drill.last();
     }
 
+    /** The last compaction, snapshot or retention failure, until a later run succeeds; null if none. */
     String lastError() {
         return lastError;
     }

@@ -4,7 +4,6 @@ import io.github.durablesqlite.ReplicationException;
 import io.github.durablesqlite.ReplicationStatus;
 import io.github.durablesqlite.Verification;
 import io.github.durablesqlite.ltx.LtxHeader;
-import io.github.durablesqlite.replica.LtxFileInfo;
 import io.github.durablesqlite.replica.ReplicaClient;
 import io.github.durablesqlite.wal.WalPosition;
 import io.github.durablesqlite.wal.WalReader;
@@ -19,10 +18,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,7 +158,8 @@ public final class Replicator implements AutoCloseable {
     private void join() throws IOException {
         ReplicaIndex joined = ReplicaIndex.load(client);
         long remoteTxid = joined.maxTxid();
-        List<Staging.StagedFile> staged = reconcileStaged(joined);
+        List<Staging.StagedFile> staged = StagingRecovery.reconcile(options.name(), staging, cache, joined,
+                options.history().topLevel() > 0);
         synchronized (syncLock) {
             index = joined;
             txid = staged.isEmpty() ? remoteTxid : staged.get(staged.size() - 1).maxTxid();
@@ -180,47 +177,6 @@ public final class Replicator implements AutoCloseable {
         history.start();
         log.info("{} - replicating {} to {} from TXID {}{}", options.name(), db, client.describe(), txid,
                 needFull ? " (a full copy follows)" : "");
-    }
-
-    /**
-     * Sorts out staged files against the replica. One the replica already holds, byte for byte the
-     * same size, was uploaded just before a crash: it joins the local cache instead of being sent
-     * again. If the replica moved on without the others (another writer, or a restore elsewhere),
-     * uploading them would overwrite its history, so they are dropped. Then the cache is repaired.
-     */
-    private List<Staging.StagedFile> reconcileStaged(ReplicaIndex replica) throws IOException {
-        Map<String, LtxFileInfo> remoteLevel0 = new HashMap<>();
-        for (LtxFileInfo file : replica.files(0)) {
-            remoteLevel0.put(file.fileName(), file);
-        }
-        List<Staging.StagedFile> staged = new ArrayList<>();
-        for (Staging.StagedFile file : staging.pending()) {
-            LtxFileInfo remote = remoteLevel0.get(file.path().getFileName().toString());
-            if (remote != null && remote.size() == Files.size(file.path())) {
-                log.info("{} - {} was uploaded before the last stop; keeping it as uploaded", options.name(),
-                        file.path().getFileName());
-                cache.keep(file);
-            } else {
-                staged.add(file);
-            }
-        }
-        // Compactions only merge uploaded files, so the lower levels end where the uploads did; a
-        // snapshot may reach further (it is taken from the database), and conflicts with nothing.
-        long compactedOrUploaded = 0;
-        for (int level = 0; level < HistoryOptions.SNAPSHOT_LEVEL; level++) {
-            compactedOrUploaded = Math.max(compactedOrUploaded, replica.maxTxid(level));
-        }
-        if (!staged.isEmpty() && staged.get(0).minTxid() <= compactedOrUploaded) {
-            log.warn("{} - discarding {} staged files that conflict with the replica's TXID {}",
-                    options.name(), staged.size(), compactedOrUploaded);
-            for (Staging.StagedFile file : staged) {
-                staging.remove(file);
-            }
-            staged = List.of();
-        }
-        // Without compaction levels nothing reads the copies, so none is kept.
-        cache.recover(replica.files(0), options.history().topLevel() > 0 ? replica.maxTxid(1) : Long.MAX_VALUE);
-        return staged;
     }
 
     private void decideStartPosition(List<Staging.StagedFile> staged) throws IOException {
