@@ -40,6 +40,12 @@ final class DurableDataSourceFactory {
         apply("page-encoding", () -> builder.pageEncoding(properties.getPageEncoding()));
         apply("checkpoint-pages", () -> builder.checkpointPages(properties.getCheckpointPages()));
         apply("pool.maximum-pool-size", () -> builder.maximumPoolSize(properties.getPool().getMaximumPoolSize()));
+        apply("compaction-intervals", () -> builder.compactionIntervals(
+                properties.getCompactionIntervals().toArray(new java.time.Duration[0])));
+        apply("snapshot.interval", () -> builder.snapshotInterval(properties.getSnapshot().getInterval()));
+        apply("snapshot.retention", () -> builder.retention(properties.getSnapshot().getRetention()));
+        apply("l0-retention", () -> builder.l0Retention(properties.getL0Retention()));
+        apply("verify-interval", () -> builder.verifyInterval(properties.getVerifyInterval()));
         builder.restoreIfMissing(properties.getRestore().isIfMissing());
         if (properties.getStateDir() != null) {
             apply("state-dir", () -> builder.stateDir(Path.of(properties.getStateDir())));

@@ -2,6 +2,7 @@ package io.github.durablesqlite.spring;
 
 import io.github.durablesqlite.DurableDataSource;
 import io.github.durablesqlite.ReplicationStatus;
+import io.github.durablesqlite.Verification;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -11,7 +12,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * UP while the replica keeps up; DOWN when uploads keep failing, when changes have waited for the
- * replica longer than allowed, or when replication could not start. The database stays usable
+ * replica longer than allowed, when the last scheduled restore drill failed, or when replication
+ * could not start. The database stays usable
  * while DOWN (commits are staged locally), so this says "the last changes may not survive losing
  * this machine", not "the app cannot work".
  */
@@ -23,6 +25,7 @@ public class DurableSqliteHealthIndicator implements HealthIndicator {
     private final int maxFailedUploads;
     private final Clock clock;
     private final BacklogAge backlog = new BacklogAge();
+    private Supplier<Verification> lastDrill = () -> null;
 
     /**
      * @param replicaUrl the replica URL; only its part before the query is shown, or null to omit it
@@ -35,6 +38,7 @@ public class DurableSqliteHealthIndicator implements HealthIndicator {
             dataSource.start();
             return dataSource.status();
         }, replicaUrl, maxLag, maxFailedUploads, Clock.systemUTC());
+        this.lastDrill = dataSource::lastVerification;
     }
 
     DurableSqliteHealthIndicator(Supplier<ReplicationStatus> status, String replicaUrl, Duration maxLag,
@@ -44,6 +48,12 @@ public class DurableSqliteHealthIndicator implements HealthIndicator {
         this.maxLag = maxLag;
         this.maxFailedUploads = maxFailedUploads;
         this.clock = clock;
+    }
+
+    /** Where the last restore drill's outcome comes from (the data source, unless a test says otherwise). */
+    DurableSqliteHealthIndicator withLastDrill(Supplier<Verification> source) {
+        this.lastDrill = source;
+        return this;
     }
 
     @Override
@@ -57,7 +67,10 @@ public class DurableSqliteHealthIndicator implements HealthIndicator {
             return down.withDetail("lastError", String.valueOf(e.getMessage())).build();
         }
         Duration lag = backlog.lag(current, clock.instant());
-        String reason = reasonForDown(current, lag);
+        Verification drill = lastDrill.get();
+        String reason = drill != null && !drill.ok()
+                ? "the last restore drill failed: " + drill.error()
+                : reasonForDown(current, lag);
         Health.Builder health = reason == null ? Health.up() : Health.down().withDetail("reason", reason);
         health.withDetail("localTxid", txid(current.localTxid()))
                 .withDetail("remoteTxid", txid(current.remoteTxid()))
@@ -66,6 +79,9 @@ public class DurableSqliteHealthIndicator implements HealthIndicator {
         withInstant(health, "lastUploadAt", current.lastUploadAt());
         withInstant(health, "lastSyncAt", current.lastSyncAt());
         health.withDetail("failedUploads", current.failedUploads());
+        if (drill != null) {
+            health.withDetail("lastVerification", drill.ok() ? "ok at " + drill.at() : "FAILED at " + drill.at());
+        }
         if (current.lastError() != null) {
             health.withDetail("lastError", current.lastError());
         }

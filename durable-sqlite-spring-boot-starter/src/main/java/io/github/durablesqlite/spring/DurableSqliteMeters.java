@@ -19,6 +19,8 @@ final class DurableSqliteMeters {
     final Counter completeCheckpoints;
     final Counter partialCheckpoints;
     final Counter restores;
+    final Counter verificationsOk;
+    final Counter verificationsFailed;
 
     private final MeterRegistry registry;
     private final Tags tags;
@@ -42,6 +44,22 @@ final class DurableSqliteMeters {
         partialCheckpoints = counter("durable.sqlite.checkpoints", "Checkpoints of frames already replicated",
                 Tags.of("complete", "false"));
         restores = counter("durable.sqlite.restores", "Restores of the database from the replica", Tags.empty());
+        verificationsOk = counter("durable.sqlite.verifications", "Restore drills (restore and verify the replica)",
+                Tags.of("outcome", "success"));
+        verificationsFailed = counter("durable.sqlite.verifications", "Restore drills (restore and verify the replica)",
+                Tags.of("outcome", "error"));
+    }
+
+    /** Files written by compaction at one level. */
+    Counter compactions(int level) {
+        return Counter.builder("durable.sqlite.compactions").description("Compacted LTX files written, by level")
+                .tags(tags).tag("level", Integer.toString(level)).register(registry);
+    }
+
+    /** Files deleted by retention at one level. */
+    Counter retained(int level) {
+        return Counter.builder("durable.sqlite.retention.deletes").description("LTX files deleted by retention, by level")
+                .tags(tags).tag("level", Integer.toString(level)).register(registry);
     }
 
     /** The timer of one kind of object-store request; the engine names the operations and outcomes. */

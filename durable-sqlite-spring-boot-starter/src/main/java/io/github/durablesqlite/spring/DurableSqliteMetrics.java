@@ -120,6 +120,21 @@ public class DurableSqliteMetrics implements MeterBinder, ReplicationMetrics {
     }
 
     @Override
+    public void compacted(int level, long minTxid, long maxTxid, long bytes, long nanos) {
+        record(m -> m.compactions(level).increment());
+    }
+
+    @Override
+    public void retained(int level, int files) {
+        record(m -> m.retained(level).increment(files));
+    }
+
+    @Override
+    public void verified(boolean ok, long txid, long nanos) {
+        record(m -> (ok ? m.verificationsOk : m.verificationsFailed).increment());
+    }
+
+    @Override
     public void storeRequest(String operation, String outcome, long nanos) {
         record(m -> m.storeRequest(operation, outcome).record(nanos, TimeUnit.NANOSECONDS));
     }

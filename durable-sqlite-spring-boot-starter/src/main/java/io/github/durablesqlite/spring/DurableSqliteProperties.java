@@ -2,6 +2,8 @@ package io.github.durablesqlite.spring;
 
 import io.github.durablesqlite.ltx.PageEncoding;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /**
@@ -41,7 +43,22 @@ public class DurableSqliteProperties {
      */
     private String stateDir;
 
+    /**
+     * Intervals of compaction levels 1, 2, 3...: level N merges level N-1's files at wall-clock
+     * multiples of its interval. An empty list turns compaction off.
+     */
+    private List<Duration> compactionIntervals = new ArrayList<>(
+            List.of(Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(1)));
+
+    /** How long level-0 files (one per sync) are kept after a level-1 compaction covers them. */
+    private Duration l0Retention = Duration.ofMinutes(5);
+
+    /** Interval between scheduled restore drills (restore to a scratch file and verify it); unset means none. */
+    private Duration verifyInterval;
+
     private final Replica replica = new Replica();
+
+    private final Snapshot snapshot = new Snapshot();
 
     private final Restore restore = new Restore();
 
@@ -117,6 +134,34 @@ public class DurableSqliteProperties {
         return replica;
     }
 
+    public List<Duration> getCompactionIntervals() {
+        return compactionIntervals;
+    }
+
+    public void setCompactionIntervals(List<Duration> compactionIntervals) {
+        this.compactionIntervals = compactionIntervals;
+    }
+
+    public Duration getL0Retention() {
+        return l0Retention;
+    }
+
+    public void setL0Retention(Duration l0Retention) {
+        this.l0Retention = l0Retention;
+    }
+
+    public Duration getVerifyInterval() {
+        return verifyInterval;
+    }
+
+    public void setVerifyInterval(Duration verifyInterval) {
+        this.verifyInterval = verifyInterval;
+    }
+
+    public Snapshot getSnapshot() {
+        return snapshot;
+    }
+
     public Restore getRestore() {
         return restore;
     }
@@ -127,6 +172,32 @@ public class DurableSqliteProperties {
 
     public Health getHealth() {
         return health;
+    }
+
+    /** Full snapshots (level 9) and how much history the replica keeps, as Litestream's snapshot settings. */
+    public static class Snapshot {
+
+        /** Interval between full snapshots of the database. */
+        private Duration interval = Duration.ofHours(24);
+
+        /** How far back point-in-time restores stay possible; older files are deleted. */
+        private Duration retention = Duration.ofHours(24);
+
+        public Duration getInterval() {
+            return interval;
+        }
+
+        public void setInterval(Duration interval) {
+            this.interval = interval;
+        }
+
+        public Duration getRetention() {
+            return retention;
+        }
+
+        public void setRetention(Duration retention) {
+            this.retention = retention;
+        }
     }
 
     /** Where the replica lives and how to reach it. */

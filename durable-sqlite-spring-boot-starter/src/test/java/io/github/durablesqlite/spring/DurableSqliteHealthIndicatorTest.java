@@ -114,4 +114,20 @@ class DurableSqliteHealthIndicatorTest {
         assertThat(DurableSqliteHealthIndicator.withoutQuery("s3://bucket/app#x?y")).isEqualTo("s3://bucket/app");
         assertThat(DurableSqliteHealthIndicator.withoutQuery("s3://user:pass@bucket/app?k=v")).isEqualTo("s3://bucket/app");
     }
+
+    @Test
+    void aFailedRestoreDrillIsDownAndAPassedOneIsShown() {
+        io.github.durablesqlite.Verification failed = new io.github.durablesqlite.Verification(NOW, false, 0, null, 0, 3,
+                Duration.ofSeconds(1), "invalid LTX file s3://bucket/app level 0 0000000000000002-0000000000000002.ltx");
+        status = new ReplicationStatus(0x2a, 0x2a, NOW.minusSeconds(3), NOW.minusMillis(200), 42, 0, null);
+        Health down = indicator.withLastDrill(() -> failed).health();
+        assertThat(down.getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.DOWN);
+        assertThat(String.valueOf(down.getDetails().get("reason"))).contains("restore drill failed", "0000000000000002");
+
+        io.github.durablesqlite.Verification passed = new io.github.durablesqlite.Verification(NOW, true, 0x2a, NOW, 8192, 3,
+                Duration.ofSeconds(1), null);
+        Health up = indicator.withLastDrill(() -> passed).health();
+        assertThat(up.getStatus()).isEqualTo(org.springframework.boot.health.contributor.Status.UP);
+        assertThat(String.valueOf(up.getDetails().get("lastVerification"))).startsWith("ok at");
+    }
 }

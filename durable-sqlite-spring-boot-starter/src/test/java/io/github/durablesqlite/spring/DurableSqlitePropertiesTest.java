@@ -36,7 +36,30 @@ class DurableSqlitePropertiesTest {
             assertThat(p.getPool().getConnectionTimeout()).isNull();
             assertThat(p.getHealth().getMaxLag()).isEqualTo(Duration.ofMinutes(1));
             assertThat(p.getHealth().getMaxFailedUploads()).isEqualTo(3);
+            assertThat(p.getCompactionIntervals())
+                    .containsExactly(Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofHours(1));
+            assertThat(p.getL0Retention()).isEqualTo(Duration.ofMinutes(5));
+            assertThat(p.getSnapshot().getInterval()).isEqualTo(Duration.ofHours(24));
+            assertThat(p.getSnapshot().getRetention()).isEqualTo(Duration.ofHours(24));
+            assertThat(p.getVerifyInterval()).isNull();
         });
+    }
+
+    @Test
+    void bindsTheHistorySettings() {
+        runner.withPropertyValues(
+                "durable-sqlite.compaction-intervals=10s,2m",
+                "durable-sqlite.l0-retention=0s",
+                "durable-sqlite.snapshot.interval=6h",
+                "durable-sqlite.snapshot.retention=72h",
+                "durable-sqlite.verify-interval=1h").run(context -> {
+                    DurableSqliteProperties p = context.getBean(DurableSqliteProperties.class);
+                    assertThat(p.getCompactionIntervals()).containsExactly(Duration.ofSeconds(10), Duration.ofMinutes(2));
+                    assertThat(p.getL0Retention()).isZero();
+                    assertThat(p.getSnapshot().getInterval()).isEqualTo(Duration.ofHours(6));
+                    assertThat(p.getSnapshot().getRetention()).isEqualTo(Duration.ofHours(72));
+                    assertThat(p.getVerifyInterval()).isEqualTo(Duration.ofHours(1));
+                });
     }
 
     @Test
