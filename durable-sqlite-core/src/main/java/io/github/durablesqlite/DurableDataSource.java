@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.github.durablesqlite.replica.ReplicaClient;
 import io.github.durablesqlite.replica.ReplicaClients;
 import io.github.durablesqlite.replica.ReplicaUrl;
+import io.github.durablesqlite.replication.MeteredReplicaClient;
 import io.github.durablesqlite.replication.Replicator;
 import io.github.durablesqlite.replication.Restorer;
 import io.github.durablesqlite.replication.ReplicationOptions;
@@ -67,7 +68,9 @@ public final class DurableDataSource implements DataSource, Closeable {
             }
             if (pool == null) {
                 try {
-                    client = ReplicaClients.open(ReplicaUrl.parse(settings.replicaUrl), settings.environment);
+                    client = new MeteredReplicaClient(
+                            ReplicaClients.open(ReplicaUrl.parse(settings.replicaUrl), settings.environment),
+                            options.metrics());
                     restoreIfMissing();
                     replicator = new Replicator(path, client, options);
                     replicator.start();

@@ -22,6 +22,14 @@ public interface ReplicationMetrics {
     /** A checkpoint ran; {@code complete} when every WAL frame was copied into the database. */
     default void checkpointed(boolean complete) {}
 
+    /**
+     * One request to the replica's store.
+     *
+     * @param operation {@code list}, {@code open}, {@code write} or {@code delete}
+     * @param outcome   {@code success} or {@code error}
+     */
+    default void storeRequest(String operation, String outcome, long nanos) {}
+
     /** A restore finished. */
     default void restored(long txid, long bytes, long nanos) {}
 }

@@ -73,6 +73,8 @@ public final class Replicator implements AutoCloseable {
     private volatile String lastSyncError;
     private volatile Instant lastSyncAt;
     private volatile long syncs;
+    private volatile int joinFailures;
+    private long nextJoinAttemptNanos;
     private long lastStagedNanos = System.nanoTime() - SIGNAL_SPACING_NANOS;
 
     public Replicator(Path db, ReplicaClient client, ReplicationOptions options) {
@@ -83,15 +85,18 @@ public final class Replicator implements AutoCloseable {
     }
 
     /**
-     * Opens the replicator's connections, decides where the TXID chain continues (local staged
-     * files, the replica's newest file, or a clean-shutdown record), runs a first sync, and starts
-     * the sync and upload threads.
+     * Opens the replicator's connections and pins the WAL, then joins the replica: decides where the
+     * TXID chain continues (local staged files, the replica's newest file, or a clean-shutdown
+     * record), runs a first sync and starts uploading. If the replica cannot be read now, the
+     * database stays usable and pinned (no frame is checkpointed away) while the sync thread keeps
+     * trying with backoff; the status reports the failures meanwhile.
      */
     public void start() throws IOException {
         try {
             control = SqliteConnections.open(db, options.busyTimeout());
             checkpointer = SqliteConnections.open(db, options.busyTimeout());
             pin = new ReadPin(db, options.busyTimeout());
+            pin.renew();
         } catch (SQLException e) {
             closeQuietly();
             throw new ReplicationException("cannot open database " + db + " for replication: " + e.getMessage(), e);
@@ -100,7 +105,37 @@ public final class Replicator implements AutoCloseable {
         wal = new WalReader(Path.of(db + "-wal"));
         staging = new Staging(stateDir.resolve("staging"));
         writer = new LtxWriter(options.pageEncoding());
+        tryJoin();
+        syncThread = new Thread(this::syncLoop, "durable-sqlite-sync-" + options.name());
+        syncThread.setDaemon(true);
+        syncThread.start();
+    }
 
+    /** Joins the replica unless it cannot be read yet (then the next attempt waits for the backoff). */
+    private boolean tryJoin() {
+        if (uploader != null) {
+            return true;
+        }
+        if (System.nanoTime() < nextJoinAttemptNanos) {
+            return false;
+        }
+        try {
+            join();
+            joinFailures = 0;
+            lastSyncError = null;
+            return true;
+        } catch (IOException | RuntimeException e) {
+            joinFailures++;
+            lastSyncError = e.getMessage();
+            long backoff = Math.min(30_000L, 100L << Math.min(joinFailures, 9));
+            nextJoinAttemptNanos = System.nanoTime() + backoff * 1_000_000L;
+            log.warn("{} - replica {} cannot be read (attempt {}), the database stays pinned and will be replicated "
+                    + "once it can: {}", options.name(), client.describe(), joinFailures, e.getMessage());
+            return false;
+        }
+    }
+
+    private void join() throws IOException {
         long remoteTxid = ReplicaInspector.maxTxid(client);
         List<Staging.StagedFile> staged = staging.pending();
         if (!staged.isEmpty() && staged.get(0).minTxid() <= remoteTxid) {
@@ -117,16 +152,13 @@ public final class Replicator implements AutoCloseable {
             txid = staged.isEmpty() ? remoteTxid : staged.get(staged.size() - 1).maxTxid();
             decideStartPosition(staged);
             ShutdownState.delete(stateDir);
+            uploader = new Uploader(options.name(), staging, client, options.clock(), options.metrics(), remoteTxid);
             syncLocked();
         }
-        uploader = new Uploader(options.name(), staging, client, options.clock(), options.metrics(), remoteTxid);
         uploadThread = new Thread(uploader, "durable-sqlite-upload-" + options.name());
         uploadThread.setDaemon(true);
         uploadThread.start();
         uploader.wake();
-        syncThread = new Thread(this::syncLoop, "durable-sqlite-sync-" + options.name());
-        syncThread.setDaemon(true);
-        syncThread.start();
         log.info("{} - replicating {} to {} from TXID {}{}", options.name(), db, client.describe(), txid,
                 needFull ? " (a full copy follows)" : "");
     }
@@ -148,8 +180,10 @@ public final class Replicator implements AutoCloseable {
                 return;
             }
         }
+        // Frames in the WAL now were all written after the record (the WAL was truncated first), so
+        // they follow the recorded state and are picked up by scanning from the WAL's start.
         ShutdownState state = ShutdownState.read(stateDir);
-        if (state != null && state.txid() == txid && walHasNoFrames()
+        if (state != null && state.txid() == txid
                 && state.size() == dbFile.size() && state.checksum() == ShutdownState.checksum(dbFile)) {
             needFull = false;
         }
@@ -173,6 +207,10 @@ public final class Replicator implements AutoCloseable {
      * Use {@link #awaitUploaded} to wait until that TXID is in the replica.
      */
     public long syncNow() throws IOException {
+        nextJoinAttemptNanos = 0;
+        if (!tryJoin()) {
+            throw new IOException("replica " + client.describe() + " cannot be read: " + lastSyncError);
+        }
         synchronized (syncLock) {
             syncLocked();
             return txid;
@@ -181,7 +219,8 @@ public final class Replicator implements AutoCloseable {
 
     /** Waits until the replica holds {@code target}; false if the timeout passed first. */
     public boolean awaitUploaded(long target, Duration timeout) throws InterruptedException {
-        return uploader.awaitUploaded(target, timeout);
+        Uploader current = uploader;
+        return current != null && current.awaitUploaded(target, timeout);
     }
 
     public ReplicationStatus status() {
@@ -189,10 +228,12 @@ public final class Replicator implements AutoCloseable {
         synchronized (syncLock) {
             local = txid;
         }
-        return new ReplicationStatus(local, uploader == null ? 0 : uploader.uploadedTxid(),
-                uploader == null ? null : uploader.lastUploadAt(), lastSyncAt, syncs,
-                uploader == null ? 0 : uploader.consecutiveFailures(),
-                lastSyncError != null ? lastSyncError : uploader == null ? null : uploader.lastError());
+        Uploader current = uploader;
+        if (current == null) {
+            return new ReplicationStatus(local, 0, null, lastSyncAt, syncs, joinFailures, lastSyncError);
+        }
+        return new ReplicationStatus(local, current.uploadedTxid(), current.lastUploadAt(), lastSyncAt, syncs,
+                current.consecutiveFailures(), lastSyncError != null ? lastSyncError : current.lastError());
     }
 
     private void syncLoop() {
@@ -212,6 +253,9 @@ public final class Replicator implements AutoCloseable {
                 }
                 bySignal = signalled;
                 signalled = false;
+            }
+            if (!tryJoin()) {
+                continue;
             }
             try {
                 if (bySignal) {
@@ -382,7 +426,11 @@ public final class Replicator implements AutoCloseable {
         }
         joinQuietly(syncThread);
         try {
-            if (pin != null) {
+            nextJoinAttemptNanos = 0;
+            if (pin != null && !tryJoin()) {
+                log.warn("{} - closing without reaching replica {}: the database keeps every change and is "
+                        + "replicated on the next start", options.name(), client.describe());
+            } else if (pin != null) {
                 long last = syncNow();
                 if (options.ownsWriters()) {
                     finalCheckpoint(last);

@@ -36,19 +36,42 @@ public final class S3ProxyServer implements AutoCloseable {
     private static final AtomicInteger BUCKETS = new AtomicInteger();
     private static S3ProxyServer shared;
 
-    private final S3Proxy proxy;
+    private S3Proxy proxy;
     private final BlobStore blobStore;
     private final URI endpoint;
 
     private S3ProxyServer() throws Exception {
         blobStore = new TransientNio2BlobStore();
-        proxy = S3Proxy.builder()
+        proxy = newProxy(0);
+        endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+    }
+
+    private S3Proxy newProxy(int port) throws Exception {
+        S3Proxy started = S3Proxy.builder()
                 .blobStore(blobStore)
-                .endpoint(URI.create("http://127.0.0.1:0"))
+                .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V4, ACCESS_KEY, SECRET_KEY)
                 .build();
-        proxy.start();
-        endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
+        started.start();
+        return started;
+    }
+
+    /** Takes the server off the network (connections are refused) while keeping every object. */
+    public synchronized void outage() {
+        try {
+            proxy.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("S3Proxy did not stop", e);
+        }
+    }
+
+    /** Ends an {@link #outage()}: the same objects answer on the same port again. */
+    public synchronized void recover() {
+        try {
+            proxy = newProxy(endpoint.getPort());
+        } catch (Exception e) {
+            throw new IllegalStateException("S3Proxy did not restart on " + endpoint, e);
+        }
     }
 
     /** Starts a private server; close it when done. */
