@@ -6,6 +6,7 @@ import io.github.durablesqlite.e2e.support.Await;
 import io.github.durablesqlite.e2e.support.ChildProcess;
 import io.github.durablesqlite.e2e.support.E2eFiles;
 import io.github.durablesqlite.e2e.support.ExampleAppProcess;
+import io.github.durablesqlite.e2e.support.ExitCodes;
 import io.github.durablesqlite.e2e.support.FreePorts;
 import io.github.durablesqlite.e2e.support.NotesClient;
 import io.github.durablesqlite.e2e.support.NotesClient.Health;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.github.durablesqlite.e2e.support.CaddyProcess;
 import io.github.durablesqlite.e2e.support.E2eFiles;
 import io.github.durablesqlite.e2e.support.ExampleAppProcess;
+import io.github.durablesqlite.e2e.support.ExitCodes;
 import io.github.durablesqlite.e2e.support.NotesClient;
 import io.github.durablesqlite.e2e.support.NotesClient.Note;
 import io.github.durablesqlite.e2e.support.S3ProxyProcess;

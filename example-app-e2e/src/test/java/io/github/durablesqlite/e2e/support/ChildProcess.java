@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -21,6 +23,13 @@ public final class ChildProcess implements AutoCloseable {
             List.of("AWS_", "LITESTREAM_", "DURABLE_SQLITE_", "SPRING_", "SERVER_", "MANAGEMENT_", "JAVA_TOOL_OPTIONS",
                     "JDK_JAVA_OPTIONS", "_JAVA_OPTIONS");
     private static final List<String> NOT_INHERITED = List.of("DB_FILE", "REPLICA_URL", "DOMAIN");
+    /** Children still running when the test JVM ends (a timeout, a crash) are killed with it. */
+    private static final Set<Process> RUNNING = ConcurrentHashMap.newKeySet();
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> RUNNING.forEach(Process::destroyForcibly),
+                "e2e-child-reaper"));
+    }
 
     private final String name;
     private final Process process;
@@ -41,7 +50,10 @@ public final class ChildProcess implements AutoCloseable {
                 || NOT_INHERITED_PREFIXES.stream().anyMatch(key::startsWith));
         environment.putAll(env);
         try {
-            return new ChildProcess(name, builder.start(), log);
+            Process process = builder.start();
+            RUNNING.add(process);
+            process.onExit().thenRun(() -> RUNNING.remove(process));
+            return new ChildProcess(name, process, log);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start " + name + ": " + command, e);
         }

@@ -34,12 +34,16 @@ public final class NotesClient {
 
     /** The {@code durableSqlite} component of {@code /actuator/health}, and the overall answer. */
     public record Health(int httpStatus, String status, String componentStatus, Map<String, Object> details) {
+        /** A numeric detail; TXIDs may come in Litestream's 16-hex-digit form ("000000000000002a"). */
         public long detail(String name) {
             Object value = details.get(name);
-            if (!(value instanceof Number number)) {
-                throw new AssertionError("health detail " + name + " is not a number: " + details);
+            if (value instanceof Number number) {
+                return number.longValue();
             }
-            return number.longValue();
+            if (value instanceof String text && text.matches("[0-9a-fA-F]{16}")) {
+                return Long.parseUnsignedLong(text, 16);
+            }
+            throw new AssertionError("health detail " + name + " is neither a number nor a TXID: " + details);
         }
     }
 

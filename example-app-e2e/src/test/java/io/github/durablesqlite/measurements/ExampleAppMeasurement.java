@@ -1,10 +1,11 @@
-package io.github.durablesqlite.e2e;
+package io.github.durablesqlite.measurements;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.durablesqlite.e2e.support.Await;
 import io.github.durablesqlite.e2e.support.E2eFiles;
 import io.github.durablesqlite.e2e.support.ExampleAppProcess;
+import io.github.durablesqlite.e2e.support.ExitCodes;
 import io.github.durablesqlite.e2e.support.NotesClient;
 import io.github.durablesqlite.e2e.support.NotesClient.Health;
 import io.github.durablesqlite.e2e.support.S3ProxyProcess;
@@ -30,7 +31,7 @@ import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Figures for docs/example-app-measurements.md, not a test of the build: its name keeps it out of
- * {@code ./mvnw verify}. Run it on its own:
+ * {@code ./mvnw verify} (and out of {@code -Dtest='io.github.durablesqlite.e2e.**'}). Run it on its own:
  * {@code ./mvnw -B -pl example-app,example-app-e2e -am verify -Dtest=ExampleAppMeasurement -Dsurefire.failIfNoSpecifiedTests=false}.
  * Results go to {@code target/e2e/measurements.txt}.
  */
