@@ -57,12 +57,13 @@ class StartupRulesTest {
 
     @Test
     void withoutALocalDatabaseAnUnreachableStoreStopsTheAppBeforeAnyFileIsCreated() {
-        String deadEndpoint = "s3://bucket/notes?endpoint=http://127.0.0.1:" + FreePorts.next()
+        String deadEndpoint = "s3://unreachable/notes?endpoint=http://127.0.0.1:" + FreePorts.next()
                 + "&region=us-east-1&force-path-style=true";
         try (ExampleAppProcess app = ExampleAppProcess.in(E2eFiles.newWorkDir("unreachable-store"), deadEndpoint,
                 s3.credentials())) {
             assertThat(app.startExpectingExit()).isNotZero();
             assertNoDatabaseFiles(app);
+            assertThat(app.log()).as("the error names the replica").contains("s3://unreachable/notes");
         }
     }
 
@@ -76,7 +77,8 @@ class StartupRulesTest {
                 s3.replicaUrl(bucket, "notes"), env)) {
             assertThat(app.startExpectingExit()).isNotZero();
             assertNoDatabaseFiles(app);
-            assertThat(app.log()).doesNotContain(wrongSecret);
+            assertThat(app.log()).as("the error names the replica").contains("s3://" + bucket + "/notes")
+                    .doesNotContain(wrongSecret);
         }
     }
 
