@@ -71,6 +71,7 @@ public final class DurableDataSource implements DataSource, Closeable {
                     client = new MeteredReplicaClient(
                             ReplicaClients.open(ReplicaUrl.parse(settings.replicaUrl), settings.environment),
                             options.metrics());
+                    Files.createDirectories(path.getParent());
                     restoreIfMissing();
                     replicator = new Replicator(path, client, options);
                     replicator.start();
