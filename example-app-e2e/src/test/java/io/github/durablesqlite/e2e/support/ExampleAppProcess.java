@@ -120,10 +120,6 @@ public final class ExampleAppProcess implements AutoCloseable {
         return dbFile;
     }
 
-    public Path dir() {
-        return dir;
-    }
-
     public int port() {
         return port;
     }

@@ -49,11 +49,8 @@ public final class NotesClient {
 
     /** An answer the test did not expect, with the body. */
     public static final class UnexpectedResponse extends RuntimeException {
-        public final int status;
-
         UnexpectedResponse(String request, int status, String body) {
             super(request + " answered " + status + ": " + body);
-            this.status = status;
         }
     }
 
@@ -107,11 +104,6 @@ public final class NotesClient {
         }
         return new Health(response.statusCode(), (String) json.get("status"), (String) component.get("status"),
                 (Map<String, Object>) component.getOrDefault("details", Map.of()));
-    }
-
-    /** A GET of any path; status and body. */
-    public HttpResponse<String> get(String path) {
-        return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) {
