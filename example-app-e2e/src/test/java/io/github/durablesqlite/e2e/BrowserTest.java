@@ -49,6 +49,7 @@ class BrowserTest {
         // No REPLICA_URL: the app replicates to a directory beside the database.
         try (ExampleAppProcess app = ExampleAppProcess.in(dir, null, Map.of())) {
             app.start();
+            assertThat(app.log()).as("the app says a local replica is no off-machine durability").contains("off-machine");
             try (CaddyProcess caddy = CaddyProcess.start(dir, app.port())) {
                 NotesClient notes = new NotesClient(caddy.uri());
                 long before = notes.count();
