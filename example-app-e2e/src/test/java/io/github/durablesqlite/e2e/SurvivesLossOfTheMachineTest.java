@@ -108,9 +108,11 @@ class SurvivesLossOfTheMachineTest {
             required.forEach(ack -> expected.put(ack.id(), ack.text()));
             assertThat(restored).containsAllEntriesOf(expected);
             assertThat(restored.values()).allSatisfy(text -> assertThat(text).startsWith(WriteLoad.PREFIX));
-            long lostInTheLastInterval = acks.stream().filter(ack -> !ack.text().equals(restored.get(ack.id()))).count();
+            List<WriteLoad.Ack> lost = acks.stream().filter(ack -> !ack.text().equals(restored.get(ack.id()))).toList();
+            String oldestLost = lost.isEmpty() ? "none" : (killedAt - lost.get(0).at()) / 1_000_000 + " ms before the kill";
             Files.writeString(dir.resolve("kill-summary.txt"), "acknowledged " + acks.size() + ", required " + required.size()
-                    + ", restored " + restored.size() + ", acknowledged but not restored " + lostInTheLastInterval + "\n");
+                    + ", restored " + restored.size() + ", acknowledged but not restored " + lost.size()
+                    + " (the oldest of them acknowledged " + oldestLost + ")\n");
         }
     }
 
