@@ -46,6 +46,7 @@ public final class Replicator implements AutoCloseable {
     private final Path stateDir;
     private final Object syncLock = new Object();
     private final Object signalMonitor = new Object();
+    private final Object joinLock = new Object();
 
     private Connection control;
     private Connection checkpointer;
@@ -54,10 +55,10 @@ public final class Replicator implements AutoCloseable {
     private WalReader wal;
     private Staging staging;
     private LtxWriter writer;
-    private Uploader uploader;
+    private volatile Uploader uploader;
     private LocalLtxCache cache;
     private ReplicaIndex index;
-    private HistoryKeeper history;
+    private volatile HistoryKeeper history;
     private final ReadLeases leases = new ReadLeases();
     private final SnapshotSource snapshotSource = new SnapshotSource() {
         @Override
@@ -133,6 +134,14 @@ public final class Replicator implements AutoCloseable {
 
     /** Joins the replica unless it cannot be read yet (then the next attempt waits for the backoff). */
     private boolean tryJoin() {
+        // The sync thread, a caller of syncNow and close may all try at once; joining twice would
+        // start a second uploader and history thread that nothing ever stops.
+        synchronized (joinLock) {
+            return tryJoinLocked();
+        }
+    }
+
+    private boolean tryJoinLocked() {
         if (uploader != null) {
             return true;
         }

@@ -204,7 +204,7 @@ abstract class EndToEndContract {
     static void deleteRecursively(Path path) throws IOException {
         try (Stream<Path> walk = Files.walk(path)) {
             for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
+                Files.deleteIfExists(p);
             }
         }
     }
