@@ -19,7 +19,7 @@ final class LtxWriter {
 
     /** Number of pages the file will hold, for accounting. */
     static int pageCount(WalScan scan) {
-        return scan.pages().headMap(scan.commitSize(), true).size();
+        return scan.livePages().size();
     }
 
     /** An incremental file: the newest committed version of every page the scan saw. */
@@ -33,7 +33,7 @@ final class LtxWriter {
         int lockPage = LtxHeader.lockPage(pageSize);
         try (LtxEncoder encoder = new LtxEncoder(out, header, encoding)) {
             // Pages above the final size were freed by a shrinking transaction in the same sync.
-            for (Map.Entry<Integer, Long> entry : scan.pages().headMap(commit, true).entrySet()) {
+            for (Map.Entry<Integer, Long> entry : scan.livePages().entrySet()) {
                 if (entry.getKey() == lockPage) {
                     continue;
                 }

@@ -36,21 +36,6 @@ final class ReplicaInspector {
         return max;
     }
 
-    /** Header of a replica file ending at {@code maxTxid}, preferring level 0; null if none. */
-    static LtxHeader headerOf(ReplicaClient client, long maxTxid) throws IOException {
-        for (int level = 0; level <= MAX_LEVEL; level++) {
-            for (LtxFileInfo file : client.listFiles(level, false)) {
-                if (file.maxTxid() == maxTxid) {
-                    try (InputStream in = client.openFile(level, file.minTxid(), file.maxTxid());
-                         LtxDecoder decoder = new LtxDecoder(in, describe(client, file))) {
-                        return decoder.header();
-                    }
-                }
-            }
-        }
-        return null;
-    }
-
     /**
      * Header of the file ending at {@code maxTxid}, found in the index, preferring level 0 (whose
      * WAL fields say where replication stopped) and its local copy (no request); null if none.

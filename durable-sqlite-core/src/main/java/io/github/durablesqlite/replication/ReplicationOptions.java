@@ -54,11 +54,6 @@ public record ReplicationOptions(String name, Duration syncInterval, PageEncodin
                 ownsWriters, clock, metrics, history);
     }
 
-    public ReplicationOptions withOwnsWriters(boolean value) {
-        return new ReplicationOptions(name, syncInterval, pageEncoding, checkpointPages, busyTimeout, closeTimeout,
-                stateDir, value, clock, metrics, history);
-    }
-
     public ReplicationOptions withHistory(HistoryOptions value) {
         return new ReplicationOptions(name, syncInterval, pageEncoding, checkpointPages, busyTimeout, closeTimeout,
                 stateDir, ownsWriters, clock, metrics, value);
