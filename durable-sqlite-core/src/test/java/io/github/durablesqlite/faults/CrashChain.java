@@ -82,13 +82,18 @@ final class CrashChain implements AutoCloseable {
                 "db=" + db, "replica=" + replicaUrl, "state=" + state, "mode=" + mode,
                 "base=" + (cycle * 10_000_000L + 1), "threads=" + (mode == Durability.SYNC ? 4 : 2),
                 "checkpointPages=" + checkpointPages, "history=" + (shortHistory ? "short" : "default")), env, log);
-        if (pick(0.25)) {
-            // Start-up: opening the pool, restoring a lost database, joining the replica, uploading
-            // staged files and the start-up snapshot.
-            long delay = (long) (random.nextDouble() * startupEstimateMillis);
-            sleepUntil(child.launchedNanos() + TimeUnit.MILLISECONDS.toNanos(delay));
-        } else if (child.awaitReady(60_000)) {
-            Thread.sleep(50 + random.nextInt(1950));
+        try {
+            if (pick(0.25)) {
+                // Start-up: opening the pool, restoring a lost database, joining the replica, uploading
+                // staged files and the start-up snapshot.
+                long delay = (long) (random.nextDouble() * startupEstimateMillis);
+                sleepUntil(child.launchedNanos() + TimeUnit.MILLISECONDS.toNanos(delay));
+            } else if (child.awaitReady(60_000)) {
+                Thread.sleep(50 + random.nextInt(1950));
+            }
+        } catch (InterruptedException e) {
+            child.kill(); // the test is being stopped: leave no writer behind
+            throw e;
         }
         boolean wasAlive = child.isAlive();
         long killedAt = child.kill();

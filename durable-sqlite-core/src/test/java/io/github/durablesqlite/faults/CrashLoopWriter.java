@@ -43,6 +43,9 @@ public final class CrashLoopWriter {
     public static void main(String[] args) throws Exception {
         out = new PrintStream(new FileOutputStream(FileDescriptor.out), false, StandardCharsets.UTF_8);
         System.setOut(System.err);
+        Thread orphanGuard = new Thread(CrashLoopWriter::haltWhenParentDies, "orphan-guard");
+        orphanGuard.setDaemon(true);
+        orphanGuard.start();
         Map<String, String> arguments = new HashMap<>();
         for (String arg : args) {
             int eq = arg.indexOf('=');
@@ -109,6 +112,18 @@ public final class CrashLoopWriter {
                 pause(2); // keeps the database small enough for hundreds of cycles
             }
         }
+    }
+
+    /** The parent holds our stdin open; end of input means it died, and nobody would ever kill us. */
+    private static void haltWhenParentDies() {
+        try {
+            while (System.in.read() != -1) {
+                // the parent never writes; only the end matters
+            }
+        } catch (java.io.IOException e) {
+            // same as the end of input
+        }
+        Runtime.getRuntime().halt(3);
     }
 
     private static void emit(String line) {
