@@ -89,7 +89,9 @@ final class CrashChain implements AutoCloseable {
                 long delay = (long) (random.nextDouble() * startupEstimateMillis);
                 sleepUntil(child.launchedNanos() + TimeUnit.MILLISECONDS.toNanos(delay));
             } else if (child.awaitReady(60_000)) {
-                Thread.sleep(50 + random.nextInt(1950));
+                // Async mode writes longer, so that part of its acknowledgements is older than the window
+                // at the kill and must survive it.
+                Thread.sleep(50 + random.nextInt(mode == Durability.ASYNC ? 3950 : 1950));
             }
         } catch (InterruptedException e) {
             child.kill(); // the test is being stopped: leave no writer behind
