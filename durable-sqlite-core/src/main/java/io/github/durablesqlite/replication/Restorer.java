@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -27,6 +28,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongConsumer;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -117,6 +119,7 @@ public final class Restorer {
         log.info("restoring {} to TXID {} from {} files", target, String.format("%016x", targetTxid), plan.size());
 
         Files.createDirectories(target.getParent());
+        removeAbandonedTempFiles(target);
         Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".restoring");
         List<ReadLeases.Lease> held = new ArrayList<>();
         try {
@@ -260,6 +263,26 @@ public final class Restorer {
     private static long checksumOf(Path db) throws IOException {
         try (DatabaseFile file = new DatabaseFile(db)) {
             return ShutdownState.checksum(file);
+        }
+    }
+
+    /**
+     * A restore killed before its rename (SIGKILL, power loss) leaves its temporary file: a full-size
+     * copy that nothing else would ever delete, and a process restarted in a loop would fill the disk
+     * with them. The output does not exist yet, and two restores into one output at once could not
+     * both succeed, so none of these belongs to a restore still running.
+     */
+    private static void removeAbandonedTempFiles(Path target) throws IOException {
+        // Files.createTempFile puts digits between prefix and suffix; requiring them keeps the files of
+        // an output whose name merely starts with this one's ("app.db.x" for "app.db").
+        Pattern ours = Pattern.compile(Pattern.quote("." + target.getFileName() + ".") + "[0-9]+\\.restoring");
+        try (DirectoryStream<Path> abandoned = Files.newDirectoryStream(target.getParent(),
+                entry -> ours.matcher(entry.getFileName().toString()).matches())) {
+            for (Path file : abandoned) {
+                if (Files.deleteIfExists(file)) {
+                    log.warn("removed {} left by a restore that was interrupted", file);
+                }
+            }
         }
     }
 
