@@ -76,7 +76,7 @@ public final class DurableDataSource implements DataSource, Closeable {
                     client = metered;
                     Files.createDirectories(path.getParent());
                     restoreIfMissing();
-                    replicator = new Replicator(path, client, options);
+                    replicator = new Replicator(path, client, options, settings.leaseOptions());
                     replicator.start();
                     pool = new HikariDataSource(poolConfig());
                 } catch (IOException e) {
@@ -137,6 +137,16 @@ public final class DurableDataSource implements DataSource, Closeable {
     public ReplicationStatus status() {
         Replicator current = replicator;
         return current == null ? new ReplicationStatus(0, 0, null, null, 0, 0, null) : current.status();
+    }
+
+    /**
+     * Why this data source does not write to its replica although it runs: another instance took
+     * over the replica's lease, or the lease cannot be renewed. Null while it holds the lease, with
+     * the lease off, and before the first connection.
+     */
+    public String leaseProblem() {
+        Replicator current = replicator;
+        return current == null ? null : current.leaseProblem();
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.github.durablesqlite.replication;
 
+import io.github.durablesqlite.ReplicaLeaseException;
 import io.github.durablesqlite.ReplicationException;
 import io.github.durablesqlite.ReplicationStatus;
 import io.github.durablesqlite.Verification;
@@ -44,6 +45,8 @@ public final class Replicator implements AutoCloseable {
     private final ReplicaClient client;
     private final ReplicationOptions options;
     private final Path stateDir;
+    private final ReplicaLease lease;
+    private volatile ReplicaLeaseException leaseRefused;
     private final Object syncLock = new Object();
     private final Object signalMonitor = new Object();
     private final Object joinLock = new Object();
@@ -98,8 +101,18 @@ public final class Replicator implements AutoCloseable {
     private long lastStagedNanos = System.nanoTime() - SIGNAL_SPACING_NANOS;
 
     public Replicator(Path db, ReplicaClient client, ReplicationOptions options) {
+        this(db, client, options, LeaseOptions.OFF);
+    }
+
+    /**
+     * With {@code lease} enabled the replicator takes the replica's lease when it joins, before it
+     * writes anything, and every write to the replica is fenced by it (see {@link ReplicaLease}).
+     */
+    public Replicator(Path db, ReplicaClient client, ReplicationOptions options, LeaseOptions lease) {
         this.db = db.toAbsolutePath();
-        this.client = client;
+        this.lease = lease.enabled() ? ReplicaLease.forStore(options.name(), client.leaseStore(), client.describe(),
+                this.db, lease, options.clock()) : null;
+        this.client = this.lease != null ? new FencedReplicaClient(client, this.lease) : client;
         this.options = options;
         this.stateDir = options.resolveStateDirFor(db);
     }
@@ -127,6 +140,13 @@ public final class Replicator implements AutoCloseable {
         cache = new LocalLtxCache(stateDir.resolve("uploaded"));
         writer = new LtxWriter(options.pageEncoding());
         tryJoin();
+        ReplicaLeaseException refused = leaseRefused;
+        if (refused != null && uploader == null) {
+            // Another instance holds the replica: fail start-up rather than wait for it in the background.
+            closed = true;
+            closeQuietly();
+            throw refused;
+        }
         syncThread = new Thread(this::syncLoop, "durable-sqlite-sync-" + options.name());
         syncThread.setDaemon(true);
         syncThread.start();
@@ -152,8 +172,10 @@ public final class Replicator implements AutoCloseable {
             join();
             joinFailures = 0;
             lastSyncError = null;
+            leaseRefused = null;
             return true;
         } catch (IOException | RuntimeException e) {
+            leaseRefused = e instanceof ReplicaLeaseException refused ? refused : null;
             joinFailures++;
             lastSyncError = e.getMessage();
             long backoff = Math.min(30_000L, 100L << Math.min(joinFailures, 9));
@@ -165,6 +187,9 @@ public final class Replicator implements AutoCloseable {
     }
 
     private void join() throws IOException {
+        if (lease != null) {
+            lease.acquire(); // before the first read that decides what to write
+        }
         ReplicaIndex joined = ReplicaIndex.load(client);
         long remoteTxid = joined.maxTxid();
         List<Staging.StagedFile> staged = StagingRecovery.reconcile(options.name(), staging, cache, joined,
@@ -261,6 +286,10 @@ public final class Replicator implements AutoCloseable {
         if (error == null && history != null) {
             error = history.lastError();
         }
+        String fenced = leaseProblem();
+        if (fenced != null) {
+            error = fenced;
+        }
         return new ReplicationStatus(local, current.uploadedTxid(), current.lastUploadAt(), lastSyncAt, syncs,
                 current.consecutiveFailures(), error);
     }
@@ -282,6 +311,19 @@ public final class Replicator implements AutoCloseable {
     public Verification lastVerification() {
         HistoryKeeper current = history;
         return current == null ? null : current.lastVerification();
+    }
+
+    /**
+     * Why this replicator does not write to the replica although it runs: it lost the replica's lease
+     * to another instance, or cannot renew it. Null while it holds the lease, or without a lease.
+     */
+    public String leaseProblem() {
+        return lease == null ? null : lease.problem();
+    }
+
+    /** The lease, for tests; null when the lease is off. */
+    ReplicaLease lease() {
+        return lease;
     }
 
     /** Files restores in this process are reading; a restorer given them is safe from retention. */
@@ -525,7 +567,10 @@ public final class Replicator implements AutoCloseable {
                 if (options.ownsWriters()) {
                     finalCheckpoint(last);
                 }
-                if (uploader != null && !uploader.awaitUploaded(last, options.closeTimeout())) {
+                if (lease != null && lease.isLost()) {
+                    log.warn("{} - closing with TXIDs up to {} staged in {} only: another instance holds replica {}",
+                            options.name(), last, staging.dir(), client.describe());
+                } else if (uploader != null && !uploader.awaitUploaded(last, options.closeTimeout())) {
                     log.warn("{} - closing with TXIDs up to {} not yet in {}: they stay staged in {} and are uploaded on the next start",
                             options.name(), last, client.describe(), staging.dir());
                 }
@@ -539,6 +584,9 @@ public final class Replicator implements AutoCloseable {
                 uploader.stop();
             }
             joinQuietly(uploadThread);
+            if (lease != null) {
+                lease.release(); // last: nothing is written to the replica after this
+            }
             closeQuietly();
         }
     }
