@@ -75,8 +75,13 @@ public final class DurableDataSource implements DataSource, Closeable {
                             options.metrics());
                     client = metered;
                     Files.createDirectories(path.getParent());
-                    restoreIfMissing();
                     replicator = new Replicator(path, client, options, settings.leaseOptions());
+                    try {
+                        replicator.acquireLease(); // before a restore downloads a replica another instance owns
+                    } catch (IOException unreadable) {
+                        // The restore says why when it needs the store; otherwise replication joins later.
+                    }
+                    restoreIfMissing();
                     replicator.start();
                     pool = new HikariDataSource(poolConfig());
                 } catch (IOException e) {

@@ -152,6 +152,20 @@ public final class Replicator implements AutoCloseable {
         syncThread.start();
     }
 
+    /**
+     * Takes the replica's lease now, if the lease is on: a caller about to restore from the replica
+     * learns that another instance owns it before downloading anything. {@link #start()} takes it
+     * otherwise.
+     *
+     * @throws ReplicaLeaseException naming the instance that holds it
+     * @throws IOException when the store cannot be read (the replicator tries again when it joins)
+     */
+    public void acquireLease() throws IOException {
+        if (lease != null) {
+            lease.acquire();
+        }
+    }
+
     /** Joins the replica unless it cannot be read yet (then the next attempt waits for the backoff). */
     private boolean tryJoin() {
         // The sync thread, a caller of syncNow and close may all try at once; joining twice would
