@@ -47,6 +47,8 @@ final class DurableDataSourceFactory {
         apply("l0-retention", () -> builder.l0Retention(properties.getL0Retention()));
         apply("verify-interval", () -> builder.verifyInterval(properties.getVerifyInterval()));
         builder.restoreIfMissing(properties.getRestore().isIfMissing());
+        builder.lease(properties.getLease().isEnabled());
+        apply("lease.ttl", () -> builder.leaseTtl(properties.getLease().getTtl()));
         if (properties.getStateDir() != null) {
             apply("state-dir", () -> builder.stateDir(Path.of(properties.getStateDir())));
         }

@@ -66,6 +66,8 @@ public class DurableSqliteProperties {
 
     private final Health health = new Health();
 
+    private final Lease lease = new Lease();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -172,6 +174,42 @@ public class DurableSqliteProperties {
 
     public Health getHealth() {
         return health;
+    }
+
+    public Lease getLease() {
+        return lease;
+    }
+
+    /** One writer per replica: the lease this instance takes on the replica before writing to it. */
+    public static class Lease {
+
+        /**
+         * Whether to take the replica's lease, so that a second instance pointed at the same replica
+         * fails to start instead of writing to it too.
+         */
+        private boolean enabled = true;
+
+        /**
+         * How long the lease lasts without renewal (at least 1s). It is renewed every third of this;
+         * after a crash, a successor takes over once it has passed.
+         */
+        private Duration ttl = Duration.ofSeconds(30);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getTtl() {
+            return ttl;
+        }
+
+        public void setTtl(Duration ttl) {
+            this.ttl = ttl;
+        }
     }
 
     /** Full snapshots (level 9) and how much history the replica keeps, as Litestream's snapshot settings. */

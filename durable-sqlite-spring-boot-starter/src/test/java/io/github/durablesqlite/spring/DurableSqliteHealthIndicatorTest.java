@@ -51,6 +51,15 @@ class DurableSqliteHealthIndicatorTest {
     }
 
     @Test
+    void downAtOnceWhenAnotherInstanceTookTheReplicaOver() {
+        indicator.withLeaseProblem(() -> "app.db - lost the lease on replica s3://bucket/app to host web-2");
+        Health health = health(new ReplicationStatus(3, 3, NOW, NOW, 3, 0, "app.db - lost the lease"));
+        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(health.getDetails()).containsEntry("reason",
+                "app.db - lost the lease on replica s3://bucket/app to host web-2");
+    }
+
+    @Test
     void upWhileBehindWithinTheLimit() {
         Health health = healthAfter(Duration.ofMillis(200),
                 new ReplicationStatus(12, 10, NOW.minusSeconds(1), NOW, 12, 1, "connection refused"));
