@@ -295,6 +295,14 @@ final class ReplicaLease {
 
     /** Stops renewing and deletes the lease if it is still ours, so a successor can start at once. */
     void release() {
+        String releasedVersion;
+        // Under the lock: a renewal in flight finishes first (its new version is the one to delete),
+        // and none starts after, so the renewal thread is only ever interrupted while it sleeps.
+        synchronized (lock) {
+            boolean held = record != null && !released && lost == null;
+            released = true;
+            releasedVersion = held ? version : null;
+        }
         Thread thread = renewer;
         if (thread != null) {
             thread.interrupt();
@@ -304,14 +312,8 @@ final class ReplicaLease {
                 Thread.currentThread().interrupt();
             }
         }
-        String releasedVersion;
-        synchronized (lock) {
-            if (record == null || released || lost != null) {
-                released = true;
-                return;
-            }
-            released = true;
-            releasedVersion = version;
+        if (releasedVersion == null) {
+            return;
         }
         try {
             if (store.delete(releasedVersion)) {
