@@ -402,11 +402,6 @@ public final class Replicator implements AutoCloseable {
         return lease == null ? null : lease.problem();
     }
 
-    /** The lease, for tests; null when the lease is off. */
-    ReplicaLease lease() {
-        return lease;
-    }
-
     /** Files restores in this process are reading; a restorer given them is safe from retention. */
     ReadLeases leases() {
         return leases;

@@ -146,7 +146,6 @@ class OneWriterPerReplicaTest {
                 assertThat(count(green)).as("green restored blue's rows").isEqualTo(1);
                 insert(green, "green 1");
                 green.replicateNow(Duration.ofSeconds(10));
-                List<String> afterGreen = replicaObjects(bucket, "app");
 
                 // Blue wakes: its next write to the replica renews first, finds green, and stops for good.
                 blueClock.advance(Duration.ofSeconds(26));
@@ -155,12 +154,15 @@ class OneWriterPerReplicaTest {
                         .isInstanceOf(ReplicationException.class);
                 assertThat(blue.leaseProblem()).contains("lost the lease").contains("green.db");
                 assertThat(blue.status().lastError()).contains("lost the lease");
-                insert(blue, "blue 3");
-                blueClock.advance(Duration.ofHours(2)); // compaction, snapshot and retention all come due
-                Thread.sleep(3000);
-                assertThat(replicaObjects(bucket, "app")).as("objects after blue was fenced").isEqualTo(afterGreen);
-                assertThat(blue.status().lastError()).contains("lost the lease");
             }
+            // Green has stopped (and released the replica): from here on only blue could change it.
+            List<String> afterGreen = replicaObjects(bucket, "app");
+            insert(blue, "blue 3");
+            blueClock.advance(Duration.ofHours(2)); // compaction, snapshot and retention all come due
+            Thread.sleep(3000);
+            assertThat(replicaObjects(bucket, "app")).as("objects after blue was fenced").isEqualTo(afterGreen);
+            assertThat(leaseStore(url).read()).as("a fenced instance takes no lease again").isNull();
+            assertThat(blue.leaseProblem()).contains("green.db");
         }
     }
 
