@@ -2,8 +2,11 @@ package io.github.durablesqlite.replication;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import io.github.durablesqlite.DurableDataSource;
+import io.github.durablesqlite.Durability;
+import io.github.durablesqlite.NotReplicatedException;
 import io.github.durablesqlite.DurableSqlite;
 import io.github.durablesqlite.ReplicationException;
 import io.github.durablesqlite.ltx.LtxDecoder;
@@ -105,11 +108,48 @@ class DiskFullTest {
             }
             assertThat(DatabaseDump.integrityCheck(restored)).isEqualTo("ok");
             assertThat(DatabaseDump.of(restored)).isEqualTo(DatabaseDump.of(c));
-            try (Statement count = c.createStatement();
-                 var rs = count.executeQuery("SELECT count(*) FROM t")) {
-                rs.next();
-                assertThat(rs.getInt(1)).isEqualTo(48);
+            assertThat(count(c)).isEqualTo(48);
+        }
+    }
+
+    @Test
+    void inSyncModeACommitOnAFullStagingDirectoryIsLocalAndSaysWhyItWasNotAcknowledged() throws Exception {
+        Path db = dir.resolve("app.db");
+        Path replica = dir.resolve("replica");
+        Path staging = state.resolve("staging");
+        Path filler = state.resolve("filler");
+        Random random = new Random(4);
+        try (DurableDataSource ds = DurableSqlite.configure().path(db).replicaUrl(replica.toUri().toString())
+                .environment(java.util.Map.of()).stateDir(state).durability(Durability.SYNC)
+                .commitTimeout(Duration.ofSeconds(2)).build();
+             Connection c = ds.getConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t(id INTEGER PRIMARY KEY, v BLOB NOT NULL)");
+            insert(c, random, 3);
+
+            fill(filler);
+            NotReplicatedException refused = catchThrowableOfType(NotReplicatedException.class,
+                    () -> insert(c, random, 1));
+            assertThat((Throwable) refused).as("a commit that could not be staged is not acknowledged").isNotNull();
+            assertThat(refused.committedLocally()).isTrue();
+            assertThat(refused.getMessage()).contains(staging.toString()).containsIgnoringCase("no space");
+            assertThat(count(c)).as("the commit is in the local database").isEqualTo(4);
+            assertCompleteFilesOnly(staging);
+
+            Files.delete(filler);
+            insert(c, random, 1); // acknowledged only once the replica holds it, and the backlog with it
+            assertThat(ds.status().remoteTxid()).isEqualTo(ds.status().localTxid());
+            Path restored = dir.resolve("restored.db");
+            try (ReplicaClient client = ReplicaClients.open(replica.toUri().toString())) {
+                new Restorer(client, ReplicationMetrics.NONE).restore(restored, null, null, null, null);
             }
+            assertThat(DatabaseDump.of(restored)).isEqualTo(DatabaseDump.of(c));
+        }
+    }
+
+    private static int count(Connection c) throws Exception {
+        try (Statement count = c.createStatement(); var rs = count.executeQuery("SELECT count(*) FROM t")) {
+            rs.next();
+            return rs.getInt(1);
         }
     }
 
