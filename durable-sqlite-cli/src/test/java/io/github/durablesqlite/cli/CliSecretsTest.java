@@ -1,5 +1,6 @@
 package io.github.durablesqlite.cli;
 
+import static io.github.durablesqlite.testing.SecretScan.env;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.github.durablesqlite.DurableDataSource;
@@ -16,9 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /** No command prints or logs the credentials it was given, whatever fails: credentials, bucket, store, replica. */
 class CliSecretsTest {
@@ -35,10 +33,6 @@ class CliSecretsTest {
     @AfterAll
     static void stop() {
         server.close();
-    }
-
-    private static Map<String, String> env(String secret) {
-        return Map.of("LITESTREAM_ACCESS_KEY_ID", SecretScan.ACCESS_KEY, "LITESTREAM_SECRET_ACCESS_KEY", secret);
     }
 
     private void everyCommand(SecretScan scan, String url, Map<String, String> env, String tag) {
@@ -77,13 +71,7 @@ class CliSecretsTest {
             } finally {
                 server.recover();
             }
-            try (S3Client s3 = server.newS3Client()) {
-                String newest = s3.listObjectsV2(b -> b.bucket(bucket).prefix("app/0000/")).contents().stream()
-                        .map(S3Object::key).max(String::compareTo).orElseThrow();
-                byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(newest)).asByteArray();
-                bytes[bytes.length / 2] ^= 0x08;
-                s3.putObject(b -> b.bucket(bucket).key(newest), RequestBody.fromBytes(bytes));
-            }
+            server.damageNewest(bucket, "app/0000/");
             everyCommand(scan, url, env(SecretScan.SECRET_KEY), "damaged");
 
             // replicate with a child that exits at once, against a store that refuses the secret.

@@ -1,5 +1,6 @@
 package io.github.durablesqlite.replication;
 
+import static io.github.durablesqlite.testing.SecretScan.env;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
@@ -24,9 +25,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.core.sync.RequestBody;
-import software.amazon.awssdk.services.s3.S3Client;
-import software.amazon.awssdk.services.s3.model.S3Object;
 
 /**
  * Credentials never reach a log line, an exception (message, causes, stack trace), the status, a
@@ -47,10 +45,6 @@ class SecretsTest {
     @AfterAll
     static void stop() {
         server.close();
-    }
-
-    private static Map<String, String> env(String secret) {
-        return Map.of("LITESTREAM_ACCESS_KEY_ID", SecretScan.ACCESS_KEY, "LITESTREAM_SECRET_ACCESS_KEY", secret);
     }
 
     /** Every metrics callback, with its arguments, goes to the scan. */
@@ -126,13 +120,7 @@ class SecretsTest {
             }
             // A damaged replica: the restore fails naming the object.
             Path restoreTo = dir.resolve("e/app.db");
-            try (S3Client s3 = server.newS3Client()) {
-                String newest = s3.listObjectsV2(b -> b.bucket(bucket).prefix("app/0000/")).contents().stream()
-                        .map(S3Object::key).max(String::compareTo).orElseThrow();
-                byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(newest)).asByteArray();
-                bytes[bytes.length / 2] ^= 0x08;
-                s3.putObject(b -> b.bucket(bucket).key(newest), RequestBody.fromBytes(bytes));
-            }
+            server.damageNewest(bucket, "app/0000/");
             try (DurableDataSource ds = dataSource(restoreTo, url, env(SecretScan.SECRET_KEY), scan)) {
                 scan.add(catchThrowable(ds::getConnection));
             }

@@ -149,6 +149,19 @@ public final class S3ProxyServer implements AutoCloseable {
                 .build();
     }
 
+    /** Flips one bit in the middle of the newest object (by key) under {@code keyPrefix}; returns its key. */
+    public String damageNewest(String bucket, String keyPrefix) {
+        try (S3Client s3 = newS3Client()) {
+            String newest = s3.listObjectsV2(b -> b.bucket(bucket).prefix(keyPrefix)).contents().stream()
+                    .map(software.amazon.awssdk.services.s3.model.S3Object::key).max(String::compareTo).orElseThrow();
+            byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(newest)).asByteArray();
+            bytes[bytes.length / 2] ^= 0x08;
+            s3.putObject(b -> b.bucket(bucket).key(newest),
+                    software.amazon.awssdk.core.sync.RequestBody.fromBytes(bytes));
+            return newest;
+        }
+    }
+
     /** Stops a private server; the shared one ignores this and stops when the JVM exits. */
     @Override
     public void close() {

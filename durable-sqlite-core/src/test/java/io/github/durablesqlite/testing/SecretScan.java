@@ -18,6 +18,7 @@ import java.nio.charset.StandardCharsets;
 import java.io.StringWriter;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -32,6 +33,11 @@ public final class SecretScan implements AutoCloseable {
     public static final String ACCESS_KEY = "AKIA-SECRET-MARKER-123";
     public static final String SECRET_KEY = "sEcReT-MARKER-xyz";
     public static final String WRONG_SECRET = "sEcReT-MARKER-wrong";
+
+    /** The environment that hands the marker access key and {@code secret} to a replica client. */
+    public static Map<String, String> env(String secret) {
+        return Map.of("LITESTREAM_ACCESS_KEY_ID", ACCESS_KEY, "LITESTREAM_SECRET_ACCESS_KEY", secret);
+    }
 
     private final List<String> texts = new ArrayList<>();
     private final Logger root;
