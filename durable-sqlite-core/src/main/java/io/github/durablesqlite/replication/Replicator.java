@@ -402,6 +402,11 @@ public final class Replicator implements AutoCloseable {
         return lease == null ? null : lease.problem();
     }
 
+    /** Whether another instance took over the replica's lease: nothing written here will reach the replica. */
+    public boolean leaseLost() {
+        return lease != null && lease.isLost();
+    }
+
     /** Files restores in this process are reading; a restorer given them is safe from retention. */
     ReadLeases leases() {
         return leases;

@@ -204,6 +204,30 @@ class OneWriterPerReplicaTest {
     }
 
     @Test
+    void inSyncModeACommitOnAnInstanceThatLostItsLeaseFailsAtOnce() throws Exception {
+        String url = S3.replicaUrl(S3.newBucket(), "app");
+        MutableClock clock = new MutableClock(T0);
+        try (DurableDataSource ds = configure(dir.resolve("app.db"), url).clock(clock)
+                .durability(io.github.durablesqlite.Durability.SYNC).commitTimeout(Duration.ofMinutes(5)).build()) {
+            insert(ds, "one");
+            LeaseStore store = leaseStore(url);
+            LeaseRecord intruder = new LeaseRecord("intruder", "other-host", 4242, "/srv/other.db", T0, T0,
+                    T0.plus(Duration.ofHours(1)));
+            assertThat(store.replace(intruder.toJson(), store.read().version())).isNotNull();
+            clock.advance(Duration.ofSeconds(10));
+            for (int i = 0; i < 100 && ds.leaseProblem() == null; i++) {
+                Thread.sleep(50);
+            }
+            // Not after the five-minute commit timeout: waiting could not help.
+            assertThatThrownBy(() -> insert(ds, "two"))
+                    .isInstanceOfSatisfying(io.github.durablesqlite.NotReplicatedException.class,
+                            e -> assertThat(e.committedLocally()).isTrue())
+                    .hasMessageContaining("will not reach replica").hasMessageContaining("other-host");
+            assertThat(count(ds)).isEqualTo(2);
+        }
+    }
+
+    @Test
     void aReplicaLitestreamWroteIsLeasedAndLitestreamStillReadsItWithTheLeaseInPlace() throws Exception {
         LitestreamOracle.assumeAvailable();
         String bucket = S3.newBucket();
