@@ -1,10 +1,25 @@
 package io.github.durablesqlite.replication;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.github.durablesqlite.replica.ReplicaClient;
+import io.github.durablesqlite.replica.ReplicaClients;
+import io.github.durablesqlite.replica.ReplicaUrl;
+import io.github.durablesqlite.testing.DatabaseDump;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.DriverManager;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
@@ -16,8 +31,12 @@ import javax.sql.DataSource;
  */
 final class FaultWorkload implements AutoCloseable {
 
-    /** A commit that threw: the row's id and the exception. */
-    record Failure(long id, SQLException error) {
+    /** A commit that threw: the row's id, the exception and how long the commit took. */
+    record Failure(long id, SQLException error, long millis) {
+    }
+
+    /** The fastest and the slowest commit (successful or not) in a span of the workload. */
+    record CommitTimes(long fastestMillis, long slowestMillis) {
     }
 
     private final DataSource dataSource;
@@ -26,6 +45,7 @@ final class FaultWorkload implements AutoCloseable {
     private final List<Long> acknowledged = new ArrayList<>();
     private final List<Failure> failures = new ArrayList<>();
     private volatile boolean stopped;
+    private long fastestCommitNanos = Long.MAX_VALUE;
     private long slowestCommitNanos;
     private Throwable crash;
 
@@ -86,8 +106,9 @@ final class FaultWorkload implements AutoCloseable {
         if (error == null) {
             acknowledged.add(id);
         } else {
-            failures.add(new Failure(id, error));
+            failures.add(new Failure(id, error, TimeUnit.NANOSECONDS.toMillis(nanos)));
         }
+        fastestCommitNanos = Math.min(fastestCommitNanos, nanos);
         slowestCommitNanos = Math.max(slowestCommitNanos, nanos);
     }
 
@@ -103,11 +124,39 @@ final class FaultWorkload implements AutoCloseable {
         return new ArrayList<>(failures);
     }
 
-    /** The slowest commit since the last call, then starts over. */
-    synchronized long takeSlowestCommitMillis() {
-        long millis = TimeUnit.NANOSECONDS.toMillis(slowestCommitNanos);
+    /** The fastest and slowest commit since the last call, then starts over. */
+    synchronized CommitTimes takeCommitTimes() {
+        CommitTimes times = new CommitTimes(fastestCommitNanos == Long.MAX_VALUE ? -1
+                : TimeUnit.NANOSECONDS.toMillis(fastestCommitNanos), TimeUnit.NANOSECONDS.toMillis(slowestCommitNanos));
+        fastestCommitNanos = Long.MAX_VALUE;
         slowestCommitNanos = 0;
-        return millis;
+        return times;
+    }
+
+    /**
+     * Restores the replica at {@code url} (read straight from the store) into a new file and checks it
+     * against the source: integrity ok, the same dump, every id of {@code mustHave} present.
+     *
+     * @return how many ids of {@code mustHave} are missing (0, or the assertion fails first)
+     */
+    static long assertRestoreHolds(String url, Map<String, String> env, String expectedDump, Collection<Long> mustHave)
+            throws Exception {
+        Path restored = Files.createTempDirectory("fault-restore").resolve("restored.db");
+        try (ReplicaClient client = ReplicaClients.open(ReplicaUrl.parse(url), env)) {
+            new Restorer(client, ReplicationMetrics.NONE).restore(restored, null, null, null, null);
+        }
+        assertThat(DatabaseDump.integrityCheck(restored)).isEqualTo("ok");
+        Set<Long> ids = new HashSet<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + restored);
+             Statement s = c.createStatement(); ResultSet rs = s.executeQuery("SELECT id FROM rows")) {
+            while (rs.next()) {
+                ids.add(rs.getLong(1));
+            }
+        }
+        long lost = mustHave.stream().filter(id -> !ids.contains(id)).count();
+        assertThat(ids).containsAll(mustHave);
+        assertThat(DatabaseDump.of(restored)).isEqualTo(expectedDump);
+        return lost;
     }
 
     /** Stops writing and waits for the thread; rethrows anything that ended it early. */
