@@ -92,14 +92,20 @@ class OutageFaultTest {
                 FIGURES.put("sync: commits acknowledged during the outage", syncAcknowledgedAtEnd - syncBefore);
                 FIGURES.put("sync: commits timed out during the outage", syncFailuresAtEnd);
 
-                assertThat(FaultFigures.waitFor(Duration.ofMinutes(2),
-                        () -> async.status().remoteTxid() >= asyncLocalAtEnd))
-                        .as("async replication catches up after the outage").isTrue();
-                FIGURES.put("async: seconds to catch up after the outage ended", seconds(outageEnd));
-                assertThat(FaultFigures.waitFor(Duration.ofMinutes(2),
-                        () -> syncLoad.acknowledgedCount() > syncAcknowledgedAtEnd))
-                        .as("sync commits succeed again after the outage").isTrue();
-                FIGURES.put("sync: seconds until a commit succeeded after the outage ended", seconds(outageEnd));
+                // Both recover at once; each time is taken when its own condition first holds.
+                String[] recovered = new String[2];
+                assertThat(FaultFigures.waitFor(Duration.ofMinutes(3), () -> {
+                    if (recovered[0] == null && async.status().remoteTxid() >= asyncLocalAtEnd) {
+                        recovered[0] = seconds(outageEnd);
+                    }
+                    if (recovered[1] == null && syncLoad.acknowledgedCount() > syncAcknowledgedAtEnd) {
+                        recovered[1] = seconds(outageEnd);
+                    }
+                    return recovered[0] != null && recovered[1] != null;
+                })).as("async replication catches up (%s s) and sync commits succeed again (%s s) after the outage",
+                        recovered[0], recovered[1]).isTrue();
+                FIGURES.put("async: seconds to catch up after the outage ended", recovered[0]);
+                FIGURES.put("sync: seconds until a commit succeeded after the outage ended", recovered[1]);
                 assertThat(FaultFigures.waitFor(Duration.ofSeconds(30), () -> {
                     ReplicationStatus s = async.status();
                     return s.failedUploads() == 0 && s.lastError() == null;
