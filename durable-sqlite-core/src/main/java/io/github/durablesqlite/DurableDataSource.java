@@ -130,7 +130,8 @@ public final class DurableDataSource implements DataSource, Closeable {
         settings.poolCustomizer.accept(config);
         CommitGate gate = new CommitGate(options.name(), settings.durability, settings.commitTimeout,
                 settings.maxLag, settings.maxLagPolicy, () -> replicator, this::describeReplica);
-        config.setDataSource(new SignallingDataSource(sqlite, url, replicator::signal, gate));
+        config.setDataSource(new SignallingDataSource(sqlite, url, replicator::signal, gate,
+                new WriteLockWaits(settings.busyTimeout)));
         config.setJdbcUrl(null);
         return config;
     }

@@ -37,6 +37,10 @@ final class DurableDataSourceFactory {
         apply("sync-interval", () -> builder.syncInterval(properties.getSyncInterval()));
         apply("busy-timeout", () -> builder.busyTimeout(properties.getBusyTimeout()));
         apply("close-timeout", () -> builder.closeTimeout(properties.getCloseTimeout()));
+        apply("durability", () -> builder.durability(properties.getDurability()));
+        apply("commit-timeout", () -> builder.commitTimeout(properties.getCommitTimeout()));
+        apply("max-lag", () -> builder.maxLag(properties.getMaxLag()));
+        apply("max-lag-policy", () -> builder.maxLagPolicy(properties.getMaxLagPolicy()));
         apply("page-encoding", () -> builder.pageEncoding(properties.getPageEncoding()));
         apply("checkpoint-pages", () -> builder.checkpointPages(properties.getCheckpointPages()));
         apply("pool.maximum-pool-size", () -> builder.maximumPoolSize(properties.getPool().getMaximumPoolSize()));

@@ -26,6 +26,8 @@ public class DurableSqliteHealthIndicator implements HealthIndicator {
     private final Clock clock;
     private final BacklogAge backlog = new BacklogAge();
     private Supplier<Verification> lastDrill = () -> null;
+    private Duration commitMaxLag;
+    private String commitMaxLagPolicy;
 
     /**
      * @param replicaUrl the replica URL; only its part before the query is shown, or null to omit it
@@ -48,6 +50,16 @@ public class DurableSqliteHealthIndicator implements HealthIndicator {
         this.maxLag = maxLag;
         this.maxFailedUploads = maxFailedUploads;
         this.clock = clock;
+    }
+
+    /**
+     * The bound of durable-sqlite.max-lag: past it, new commits are held back or refused, which this
+     * indicator reports as DOWN with that reason. Null when unbounded.
+     */
+    DurableSqliteHealthIndicator withCommitMaxLag(Duration maxLag, String policy) {
+        this.commitMaxLag = maxLag;
+        this.commitMaxLagPolicy = policy;
+        return this;
     }
 
     /** Where the last restore drill's outcome comes from (the data source, unless a test says otherwise). */
@@ -92,6 +104,10 @@ public class DurableSqliteHealthIndicator implements HealthIndicator {
     private String reasonForDown(ReplicationStatus current, Duration lag) {
         if (current.failedUploads() >= maxFailedUploads) {
             return current.failedUploads() + " consecutive replica requests failed (limit " + maxFailedUploads + ")";
+        }
+        if (commitMaxLag != null && lag.compareTo(commitMaxLag) > 0) {
+            return "changes have waited " + lag + " for the replica, more than max-lag " + commitMaxLag
+                    + ": new commits are " + ("fail".equals(commitMaxLagPolicy) ? "refused" : "held back");
         }
         if (lag.compareTo(maxLag) > 0) {
             return "changes have waited " + lag + " for the replica (limit " + maxLag + ")";

@@ -91,6 +91,27 @@ class DurableSqliteHealthIndicatorTest {
     }
 
     @Test
+    void theEnginesOldestPendingChangeCountsFromTheFirstProbe() {
+        // A probe arriving in the middle of an outage sees its whole length at once.
+        Health health = health(new ReplicationStatus(12, 10, NOW.minusSeconds(90), NOW, 12, 0, null,
+                NOW.minusSeconds(75)));
+        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(health.getDetails()).containsEntry("lag", "PT1M15S");
+    }
+
+    @Test
+    void pastTheCommitMaxLagNewCommitsAreHeldBackAndHealthSaysSo() {
+        indicator.withCommitMaxLag(Duration.ofSeconds(5), "wait");
+        status = new ReplicationStatus(12, 10, NOW.minusSeconds(9), NOW, 12, 0, null, NOW.minusSeconds(6));
+        Health health = indicator.health();
+        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(health.getDetails()).containsEntry("reason",
+                "changes have waited PT6S for the replica, more than max-lag PT5S: new commits are held back");
+        status = new ReplicationStatus(12, 10, NOW.minusSeconds(9), NOW, 12, 0, null, NOW.minusSeconds(4));
+        assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
+    }
+
+    @Test
     void beforeTheFirstUploadNothingIsShownAsNever() {
         Health health = health(new ReplicationStatus(0, 0, null, null, 0, 0, null));
         assertThat(health.getStatus()).isEqualTo(Status.UP);
