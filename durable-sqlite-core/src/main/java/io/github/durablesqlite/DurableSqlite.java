@@ -83,7 +83,11 @@ public final class DurableSqlite {
             return this;
         }
 
-        /** How often the WAL is checked without a commit signal (writers in other processes). Default 1s. */
+        /**
+         * How often the WAL is checked without a commit signal (writers in other processes), and the least
+         * time between two uploads under a continuous write load (the first commit after a quiet interval is
+         * shipped at once). Default 1s.
+         */
         public Builder syncInterval(Duration value) {
             this.syncInterval = requirePositive(value, "syncInterval");
             return this;

@@ -32,14 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class Replicator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Replicator.class);
     private static final long[] SIGNAL_RETRY_MILLIS = {1, 2, 4, 8, 16, 32};
-    /**
-     * Least time between two syncs that commit signals start. The first commit after a quiet spell
-     * is shipped at once; under a dense write load commits are grouped, so the store sees at most
-     * ten uploads a second and a page rewritten by many commits is encoded and shipped once. Measured
-     * (docs/benchmarks.md): 20 ms spacing cost single-row inserts about half their throughput on two
-     * cores, 1 s about a fifth.
-     */
-    private static final long SIGNAL_SPACING_NANOS = 100_000_000L;
     /** Longest a sync waits for the upload under way before staging for callers that wait for durability. */
     private static final Duration GROUP_WAIT_LIMIT = Duration.ofMillis(500);
 
@@ -106,7 +98,16 @@ public final class Replicator implements AutoCloseable {
     private volatile long syncs;
     private volatile int joinFailures;
     private long nextJoinAttemptNanos;
-    private long lastStagedNanos = System.nanoTime() - SIGNAL_SPACING_NANOS;
+    /**
+     * Least time between two syncs that commit signals start: the sync interval. The first commit
+     * after a quiet interval is shipped at once; under a dense write load commits are grouped, so
+     * the store sees at most one upload per interval (as with Litestream) and a page rewritten by
+     * many commits is encoded and shipped once. Measured (docs/benchmarks.md): at 100 ms a load of
+     * 100 commits/s cost ten times Litestream's PUT requests; at 20 ms single-row inserts lost about
+     * half their throughput on two cores. Callers waiting for durability are never spaced.
+     */
+    private final long signalSpacingNanos;
+    private long lastStagedNanos;
 
     public Replicator(Path db, ReplicaClient client, ReplicationOptions options) {
         this(db, client, options, LeaseOptions.OFF);
@@ -123,6 +124,8 @@ public final class Replicator implements AutoCloseable {
         this.client = this.lease != null ? new FencedReplicaClient(client, this.lease) : client;
         this.options = options;
         this.stateDir = options.resolveStateDirFor(db);
+        this.signalSpacingNanos = options.syncInterval().toNanos();
+        this.lastStagedNanos = System.nanoTime() - signalSpacingNanos;
     }
 
     /**
@@ -503,7 +506,7 @@ public final class Replicator implements AutoCloseable {
     }
 
     private void awaitSpacing() throws InterruptedException {
-        long deadline = lastStagedNanos + SIGNAL_SPACING_NANOS;
+        long deadline = lastStagedNanos + signalSpacingNanos;
         synchronized (signalMonitor) {
             // Signals keep arriving while we wait; only the time, a stop or a caller waiting for
             // durability ends the wait.
