@@ -68,6 +68,11 @@ final class CommitGate {
         if (durability != Durability.SYNC) {
             return;
         }
+        if (replicator.get().leaseLost()) {
+            // Waiting cannot help: this instance no longer writes to the replica at all.
+            throw new NotReplicatedException(name + " - the commit is in the local database, but it will not reach "
+                    + "replica " + replica.get() + ": " + replicator.get().leaseProblem(), true);
+        }
         long txid;
         try {
             txid = replicator.get().awaitReplicated(commitTimeout);

@@ -75,8 +75,13 @@ public final class DurableDataSource implements DataSource, Closeable {
                             options.metrics());
                     client = metered;
                     Files.createDirectories(path.getParent());
+                    replicator = new Replicator(path, client, options, settings.leaseOptions());
+                    try {
+                        replicator.acquireLease(); // before a restore downloads a replica another instance owns
+                    } catch (IOException unreadable) {
+                        // The restore says why when it needs the store; otherwise replication joins later.
+                    }
                     restoreIfMissing();
-                    replicator = new Replicator(path, client, options);
                     replicator.start();
                     pool = new HikariDataSource(poolConfig());
                 } catch (IOException e) {
@@ -130,7 +135,8 @@ public final class DurableDataSource implements DataSource, Closeable {
         settings.poolCustomizer.accept(config);
         CommitGate gate = new CommitGate(options.name(), settings.durability, settings.commitTimeout,
                 settings.maxLag, settings.maxLagPolicy, () -> replicator, this::describeReplica);
-        config.setDataSource(new SignallingDataSource(sqlite, url, replicator::signal, gate));
+        config.setDataSource(new SignallingDataSource(sqlite, url, replicator::signal, gate,
+                new WriteLockWaits(settings.busyTimeout)));
         config.setJdbcUrl(null);
         return config;
     }
@@ -139,6 +145,16 @@ public final class DurableDataSource implements DataSource, Closeable {
     public ReplicationStatus status() {
         Replicator current = replicator;
         return current == null ? new ReplicationStatus(0, 0, null, null, 0, 0, null) : current.status();
+    }
+
+    /**
+     * Why this data source does not write to its replica although it runs: another instance took
+     * over the replica's lease, or the lease cannot be renewed. Null while it holds the lease, with
+     * the lease off, and before the first connection.
+     */
+    public String leaseProblem() {
+        Replicator current = replicator;
+        return current == null ? null : current.leaseProblem();
     }
 
     /**

@@ -3,6 +3,7 @@ package io.github.durablesqlite;
 import io.github.durablesqlite.ltx.PageEncoding;
 import io.github.durablesqlite.replica.ReplicaUrl;
 import io.github.durablesqlite.replication.HistoryOptions;
+import io.github.durablesqlite.replication.LeaseOptions;
 import io.github.durablesqlite.replication.ReplicationMetrics;
 import io.github.durablesqlite.replication.ReplicationOptions;
 import java.nio.file.Path;
@@ -48,6 +49,8 @@ public final class DurableSqlite {
         Duration commitTimeout = Duration.ofSeconds(10);
         Duration maxLag;
         MaxLagPolicy maxLagPolicy = MaxLagPolicy.WAIT;
+        boolean lease = true;
+        Duration leaseTtl = LeaseOptions.DEFAULT_TTL;
 
         private Builder() {}
 
@@ -80,7 +83,11 @@ public final class DurableSqlite {
             return this;
         }
 
-        /** How often the WAL is checked without a commit signal (writers in other processes). Default 1s. */
+        /**
+         * How often the WAL is checked without a commit signal (writers in other processes), and the least
+         * time between two uploads under a continuous write load (the first commit after a quiet interval is
+         * shipped at once). Default 1s.
+         */
         public Builder syncInterval(Duration value) {
             this.syncInterval = requirePositive(value, "syncInterval");
             return this;
@@ -240,6 +247,29 @@ public final class DurableSqlite {
             return this;
         }
 
+        /**
+         * Whether this data source takes the replica's lease, so that a second instance pointed at the
+         * same replica fails to start instead of writing to it too (docs/reliability-lease.md). Default true.
+         */
+        public Builder lease(boolean value) {
+            this.lease = value;
+            return this;
+        }
+
+        /**
+         * How long the replica's lease lasts without renewal: it is renewed every third of this, a
+         * holder stops writing when it could not renew for five sixths of it, and a successor may take
+         * over once it has passed. At least 1s. Default 30s.
+         */
+        public Builder leaseTtl(Duration value) {
+            requirePositive(value, "leaseTtl");
+            if (value.compareTo(Duration.ofSeconds(1)) < 0) {
+                throw new IllegalArgumentException("leaseTtl must be at least 1s, was " + value);
+            }
+            this.leaseTtl = value;
+            return this;
+        }
+
         /** Adjusts the HikariCP pool (its name, timeouts, ...). The JDBC URL and data source are set by durable-sqlite. */
         public Builder pool(Consumer<HikariConfig> value) {
             this.poolCustomizer = Objects.requireNonNull(value, "pool");
@@ -268,6 +298,10 @@ public final class DurableSqlite {
         ReplicationOptions replicationOptions() {
             return new ReplicationOptions(effectiveName(), syncInterval, pageEncoding, checkpointPages, busyTimeout,
                     closeTimeout, stateDir, true, clock, metrics, history);
+        }
+
+        LeaseOptions leaseOptions() {
+            return new LeaseOptions(lease, leaseTtl);
         }
 
         String effectiveName() {

@@ -28,12 +28,14 @@ final class GatedJdbc implements InvocationHandler {
     static final class Session {
         private final Connection connection;
         private final CommitGate gate;
+        private final WriteLockWaits lockWaits;
         private volatile boolean committed;
         private Connection proxy;
 
-        Session(Connection connection, CommitGate gate) {
+        Session(Connection connection, CommitGate gate, WriteLockWaits lockWaits) {
             this.connection = connection;
             this.gate = gate;
+            this.lockWaits = lockWaits;
         }
 
         /** SQLite's commit hook fired on this connection (the frames are not written yet). */
@@ -92,7 +94,10 @@ final class GatedJdbc implements InvocationHandler {
         }
         if (session.committed) {
             session.committed = false;
+            session.lockWaits.released(); // before waiting for the replica: the write lock is free now
             session.gate.afterCommit();
+        } else if (name.equals("rollback")) {
+            session.lockWaits.released();
         }
         return wrapResult(proxy, name, args, result);
     }

@@ -14,7 +14,7 @@ import java.time.Instant;
  * @param failedUploads      consecutive failed upload attempts (0 when the replica is reachable)
  * @param lastError          the last sync or upload error, or null once it succeeded again
  * @param oldestPendingAt    when the oldest change not yet in the replica was committed (to within the
- *                           signal spacing, 100 ms), or null when the replica holds everything
+ *                           sync interval), or null when the replica holds everything
  */
 public record ReplicationStatus(long localTxid, long remoteTxid, Instant lastUploadAt, Instant lastSyncAt,
                                 long syncs, int failedUploads, String lastError, Instant oldestPendingAt) {

@@ -21,12 +21,15 @@ final class SignallingDataSource implements DataSource {
     private final SQLiteDataSource sqlite;
     private final Runnable onCommit;
     private final CommitGate gate;
+    private final WriteLockWaits lockWaits;
 
-    SignallingDataSource(SQLiteConfig config, String url, Runnable onCommit, CommitGate gate) {
+    SignallingDataSource(SQLiteConfig config, String url, Runnable onCommit, CommitGate gate,
+                         WriteLockWaits lockWaits) {
         this.sqlite = new SQLiteDataSource(config);
         sqlite.setUrl(url);
         this.onCommit = onCommit;
         this.gate = gate;
+        this.lockWaits = lockWaits;
     }
 
     @Override
@@ -37,7 +40,8 @@ final class SignallingDataSource implements DataSource {
     @Override
     public Connection getConnection(String username, String password) throws SQLException {
         SQLiteConnection connection = sqlite.getConnection(username, password);
-        GatedJdbc.Session session = gate.active() ? new GatedJdbc.Session(connection, gate) : null;
+        lockWaits.install(connection);
+        GatedJdbc.Session session = gate.active() ? new GatedJdbc.Session(connection, gate, lockWaits) : null;
         connection.addCommitListener(new SQLiteCommitListener() {
             @Override
             public void onCommit() {

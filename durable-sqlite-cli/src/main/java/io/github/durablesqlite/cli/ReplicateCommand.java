@@ -4,6 +4,7 @@ import io.github.durablesqlite.replica.ReplicaClient;
 import io.github.durablesqlite.replica.ReplicaClients;
 import io.github.durablesqlite.replica.ReplicaUrl;
 import io.github.durablesqlite.replication.HistoryOptions;
+import io.github.durablesqlite.replication.LeaseOptions;
 import io.github.durablesqlite.replication.ReplicationMetrics;
 import io.github.durablesqlite.replication.ReplicationOptions;
 import io.github.durablesqlite.replication.Replicator;
@@ -70,6 +71,14 @@ final class ReplicateCommand implements Callable<Integer> {
     @Option(names = "--verify-interval", paramLabel = "DURATION", description = "Run a restore drill this often (default: never).")
     String verifyInterval;
 
+    @Option(names = "--no-lease", description = "Do not take the replica's lease: another instance may then "
+            + "replicate to the same replica at the same time (see docs/reliability-lease.md).")
+    boolean noLease;
+
+    @Option(names = "--lease-ttl", paramLabel = "DURATION",
+            description = "How long the replica's lease lasts without renewal; it is renewed every third of it (default 30s).")
+    String leaseTtl;
+
     @Parameters(index = "0", paramLabel = "DB_PATH", arity = "0..1")
     Path db;
 
@@ -124,6 +133,14 @@ final class ReplicateCommand implements Callable<Integer> {
         return List.of(new Target(path, replicaUrl, main.env, options, restoreIfDbNotExists));
     }
 
+    private LeaseOptions lease() {
+        Duration ttl = leaseTtl == null ? LeaseOptions.DEFAULT_TTL : positive(leaseTtl, "--lease-ttl");
+        if (ttl.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("--lease-ttl must be at least 1s, was " + leaseTtl);
+        }
+        return new LeaseOptions(!noLease, ttl);
+    }
+
     private Duration interval() {
         return positive(syncInterval == null ? "1s" : syncInterval, "--sync-interval");
     }
@@ -176,10 +193,18 @@ final class ReplicateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<ReplicaClient> clients = new ArrayList<>();
         List<Replicator> replicators = new ArrayList<>();
+        LeaseOptions lease = lease();
         try {
             for (Target target : targets) {
                 ReplicaClient client = ReplicaClients.open(ReplicaUrl.parse(target.url()), target.env());
                 clients.add(client);
+                Replicator replicator = new Replicator(target.path(), client, target.options(), lease);
+                replicators.add(replicator);
+                try {
+                    replicator.acquireLease(); // refuses here, before any restore or child, if another instance holds it
+                } catch (IOException unreadable) {
+                    // A restore says why if it needs the store; otherwise replication joins once it can read it.
+                }
                 if (!Files.exists(target.path()) && target.restoreIfMissing()) {
                     restore(target, client, out);
                 }
@@ -198,8 +223,7 @@ final class ReplicateCommand implements Callable<Integer> {
                 if (!awaitDatabase(target.path(), target.options().syncInterval(), child, stop)) {
                     return child != null ? child.exitCode() : 0;
                 }
-                Replicator replicator = new Replicator(target.path(), clients.get(i), target.options());
-                replicators.add(replicator);
+                Replicator replicator = replicators.get(i);
                 replicator.start();
                 out.printf("replicating %s to %s%n", target.path(), clients.get(i).describe());
                 out.flush();

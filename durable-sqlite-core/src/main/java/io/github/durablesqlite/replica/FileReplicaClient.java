@@ -49,6 +49,12 @@ final class FileReplicaClient implements ReplicaClient {
         return levelDir(level).resolve(LtxFileNames.format(minTxid, maxTxid));
     }
 
+    /** The lease file {@code <dir>/lease.json}: Litestream reads only {@code <dir>/ltx/}. */
+    @Override
+    public LeaseStore leaseStore() {
+        return new FileLeaseObject(root, LEASE_OBJECT);
+    }
+
     @Override
     public List<LtxFileInfo> listFiles(int level, boolean withTimestamps) throws IOException {
         Path dir = levelDir(level);

@@ -18,6 +18,9 @@ import java.util.List;
  */
 public interface ReplicaClient extends Closeable {
 
+    /** Name of the lease object at the replica's root, beside the level directories. */
+    String LEASE_OBJECT = "lease.json";
+
     /** {@code "file"} or {@code "s3"}. */
     String type();
 
@@ -82,4 +85,12 @@ public interface ReplicaClient extends Closeable {
      * bucket) or the replica directory itself (file), LTX or not, as Litestream does.
      */
     void deleteAll() throws IOException;
+
+    /**
+     * The replica's lease object ({@value #LEASE_OBJECT} at its root), or null when this client
+     * cannot offer compare-and-swap on it.
+     */
+    default LeaseStore leaseStore() {
+        return null;
+    }
 }

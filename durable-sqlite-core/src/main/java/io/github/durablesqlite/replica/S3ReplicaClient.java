@@ -108,6 +108,12 @@ final class S3ReplicaClient implements ReplicaClient {
         return levelPrefix(level) + LtxFileNames.format(minTxid, maxTxid);
     }
 
+    /** The lease object {@code <prefix>/lease.json}: beside the level directories, never inside one. */
+    @Override
+    public LeaseStore leaseStore() {
+        return new S3LeaseObject(s3, bucket, root() + LEASE_OBJECT, errors);
+    }
+
     private String root() {
         return prefix.isEmpty() ? "" : prefix + "/";
     }

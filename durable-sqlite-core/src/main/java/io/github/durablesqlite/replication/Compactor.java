@@ -127,7 +127,12 @@ final class Compactor {
         try {
             for (int i = 0; i < inputs.size(); i++) {
                 InputStream in = new BufferedInputStream(Files.newInputStream(local.get(i)), 64 * 1024);
-                decoders.add(new LtxDecoder(in, ReplicaInspector.describe(client, inputs.get(i))));
+                try {
+                    decoders.add(new LtxDecoder(in, ReplicaInspector.describe(client, inputs.get(i))));
+                } catch (IOException | RuntimeException e) {
+                    in.close(); // a damaged header must not leak the file
+                    throw e;
+                }
             }
             LtxHeader header = LtxMerger.mergedHeader(decoders.stream().map(LtxDecoder::header).toList());
             try (OutputStream out = new BufferedOutputStream(Files.newOutputStream(output), 64 * 1024);

@@ -7,7 +7,7 @@ import java.util.ArrayDeque;
  * Remembers when the changes not yet in the replica were made, so lag is the age of the oldest
  * such change rather than the time since the last upload (which would call an idle hour followed
  * by one commit an hour of lag). A change is dated by its commit signal when one came, else by the
- * sync that staged it; both are within one signal spacing of the commit.
+ * sync that staged it; both are within one sync interval of the commit.
  */
 final class LagTracker {
     private final ArrayDeque<Entry> staged = new ArrayDeque<>();

@@ -1,5 +1,6 @@
 package io.github.durablesqlite.replication;
 
+import io.github.durablesqlite.replica.LeaseStore;
 import io.github.durablesqlite.replica.LtxFileInfo;
 import io.github.durablesqlite.replica.ReplicaClient;
 import java.io.IOException;
@@ -29,7 +30,8 @@ public final class MeteredReplicaClient implements ReplicaClient {
 
     /**
      * Calls made so far by operation ({@code list}, {@code open}, {@code head}, {@code write},
-     * {@code delete}), failed ones included. A call is one request, except that a listing of more
+     * {@code delete}, and for the lease {@code lease-read}, {@code lease-write}, {@code lease-delete}),
+     * failed ones included. A call is one request, except that a listing of more
      * than 1000 files on S3 pages through several, and a listing with timestamps adds a HEAD per file.
      */
     public Map<String, Long> requestCounts() {
@@ -113,6 +115,41 @@ public final class MeteredReplicaClient implements ReplicaClient {
             delegate.deleteAll();
             return null;
         });
+    }
+
+    /** The delegate's lease object, its requests counted as {@code lease-read}, {@code lease-write}, {@code lease-delete}. */
+    @Override
+    public LeaseStore leaseStore() {
+        LeaseStore store = delegate.leaseStore();
+        if (store == null) {
+            return null;
+        }
+        return new LeaseStore() {
+            @Override
+            public String describe() {
+                return store.describe();
+            }
+
+            @Override
+            public Versioned read() throws IOException {
+                return measure("lease-read", store::read);
+            }
+
+            @Override
+            public String create(byte[] content) throws IOException {
+                return measure("lease-write", () -> store.create(content));
+            }
+
+            @Override
+            public String replace(byte[] content, String version) throws IOException {
+                return measure("lease-write", () -> store.replace(content, version));
+            }
+
+            @Override
+            public boolean delete(String version) throws IOException {
+                return measure("lease-delete", () -> store.delete(version));
+            }
+        };
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.github.durablesqlite.replication;
 
 import io.github.durablesqlite.ltx.LtxDecoder;
+import io.github.durablesqlite.ltx.LtxFormatException;
 import io.github.durablesqlite.ltx.LtxHeader;
 import io.github.durablesqlite.replica.LtxFileInfo;
 import io.github.durablesqlite.replica.ReplicaClient;
@@ -53,7 +54,7 @@ final class ReplicaInspector {
                 }
                 try (InputStream in = client.openFile(level, file.minTxid(), file.maxTxid());
                      LtxDecoder decoder = new LtxDecoder(in, describe(client, file))) {
-                    return decoder.header();
+                    return checkNamed(decoder.header(), file, decoder.name());
                 }
             }
         }
@@ -65,6 +66,19 @@ final class ReplicaInspector {
              LtxDecoder decoder = new LtxDecoder(in, staged.toString())) {
             return decoder.header();
         }
+    }
+
+    /**
+     * Rejects a file whose header holds other TXIDs than its name says: a valid LTX file copied or
+     * uploaded under the wrong name would otherwise be applied as the state its name promises.
+     */
+    static LtxHeader checkNamed(LtxHeader header, LtxFileInfo file, String name) throws LtxFormatException {
+        if (header.minTxid() != file.minTxid() || header.maxTxid() != file.maxTxid()) {
+            throw new LtxFormatException(name, 16, String.format("the header holds TXIDs %016x-%016x but the name "
+                    + "says %016x-%016x; the object does not belong at this name (copied or uploaded by another tool?)",
+                    header.minTxid(), header.maxTxid(), file.minTxid(), file.maxTxid()));
+        }
+        return header;
     }
 
     /** Names a replica file in messages the way an operator would look for it. */

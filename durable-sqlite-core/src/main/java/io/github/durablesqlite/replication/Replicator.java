@@ -1,5 +1,6 @@
 package io.github.durablesqlite.replication;
 
+import io.github.durablesqlite.ReplicaLeaseException;
 import io.github.durablesqlite.ReplicationException;
 import io.github.durablesqlite.ReplicationStatus;
 import io.github.durablesqlite.Verification;
@@ -31,14 +32,6 @@ import org.slf4j.LoggerFactory;
 public final class Replicator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Replicator.class);
     private static final long[] SIGNAL_RETRY_MILLIS = {1, 2, 4, 8, 16, 32};
-    /**
-     * Least time between two syncs that commit signals start. The first commit after a quiet spell
-     * is shipped at once; under a dense write load commits are grouped, so the store sees at most
-     * ten uploads a second and a page rewritten by many commits is encoded and shipped once. Measured
-     * (docs/benchmarks.md): 20 ms spacing cost single-row inserts about half their throughput on two
-     * cores, 1 s about a fifth.
-     */
-    private static final long SIGNAL_SPACING_NANOS = 100_000_000L;
     /** Longest a sync waits for the upload under way before staging for callers that wait for durability. */
     private static final Duration GROUP_WAIT_LIMIT = Duration.ofMillis(500);
 
@@ -46,6 +39,8 @@ public final class Replicator implements AutoCloseable {
     private final ReplicaClient client;
     private final ReplicationOptions options;
     private final Path stateDir;
+    private final ReplicaLease lease;
+    private volatile ReplicaLeaseException leaseRefused;
     private final Object syncLock = new Object();
     private final Object signalMonitor = new Object();
     private final Object joinLock = new Object();
@@ -103,13 +98,34 @@ public final class Replicator implements AutoCloseable {
     private volatile long syncs;
     private volatile int joinFailures;
     private long nextJoinAttemptNanos;
-    private long lastStagedNanos = System.nanoTime() - SIGNAL_SPACING_NANOS;
+    /**
+     * Least time between two syncs that commit signals start: the sync interval. The first commit
+     * after a quiet interval is shipped at once; under a dense write load commits are grouped, so
+     * the store sees at most one upload per interval (as with Litestream) and a page rewritten by
+     * many commits is encoded and shipped once. Measured (docs/benchmarks.md): at 100 ms a load of
+     * 100 commits/s cost ten times Litestream's PUT requests; at 20 ms single-row inserts lost about
+     * half their throughput on two cores. Callers waiting for durability are never spaced.
+     */
+    private final long signalSpacingNanos;
+    private long lastStagedNanos;
 
     public Replicator(Path db, ReplicaClient client, ReplicationOptions options) {
+        this(db, client, options, LeaseOptions.OFF);
+    }
+
+    /**
+     * With {@code lease} enabled the replicator takes the replica's lease when it joins, before it
+     * writes anything, and every write to the replica is fenced by it (see {@link ReplicaLease}).
+     */
+    public Replicator(Path db, ReplicaClient client, ReplicationOptions options, LeaseOptions lease) {
         this.db = db.toAbsolutePath();
-        this.client = client;
+        this.lease = lease.enabled() ? ReplicaLease.forStore(options.name(), client.leaseStore(), client.describe(),
+                this.db, lease, options.clock()) : null;
+        this.client = this.lease != null ? new FencedReplicaClient(client, this.lease) : client;
         this.options = options;
         this.stateDir = options.resolveStateDirFor(db);
+        this.signalSpacingNanos = options.syncInterval().toNanos();
+        this.lastStagedNanos = System.nanoTime() - signalSpacingNanos;
     }
 
     /**
@@ -135,9 +151,30 @@ public final class Replicator implements AutoCloseable {
         cache = new LocalLtxCache(stateDir.resolve("uploaded"));
         writer = new LtxWriter(options.pageEncoding());
         tryJoin();
+        ReplicaLeaseException refused = leaseRefused;
+        if (refused != null && uploader == null) {
+            // Another instance holds the replica: fail start-up rather than wait for it in the background.
+            closed = true;
+            closeQuietly();
+            throw refused;
+        }
         syncThread = new Thread(this::syncLoop, "durable-sqlite-sync-" + options.name());
         syncThread.setDaemon(true);
         syncThread.start();
+    }
+
+    /**
+     * Takes the replica's lease now, if the lease is on: a caller about to restore from the replica
+     * learns that another instance owns it before downloading anything. {@link #start()} takes it
+     * otherwise.
+     *
+     * @throws ReplicaLeaseException naming the instance that holds it
+     * @throws IOException when the store cannot be read (the replicator tries again when it joins)
+     */
+    public void acquireLease() throws IOException {
+        if (lease != null) {
+            lease.acquire();
+        }
     }
 
     /** Joins the replica unless it cannot be read yet (then the next attempt waits for the backoff). */
@@ -160,8 +197,10 @@ public final class Replicator implements AutoCloseable {
             join();
             joinFailures = 0;
             lastSyncError = null;
+            leaseRefused = null;
             return true;
         } catch (IOException | RuntimeException e) {
+            leaseRefused = e instanceof ReplicaLeaseException refused ? refused : null;
             joinFailures++;
             lastSyncError = e.getMessage();
             long backoff = Math.min(30_000L, 100L << Math.min(joinFailures, 9));
@@ -173,6 +212,9 @@ public final class Replicator implements AutoCloseable {
     }
 
     private void join() throws IOException {
+        if (lease != null) {
+            lease.acquire(); // before the first read that decides what to write
+        }
         ReplicaIndex joined = ReplicaIndex.load(client);
         long remoteTxid = joined.maxTxid();
         List<Staging.StagedFile> staged = StagingRecovery.reconcile(options.name(), staging, cache, joined,
@@ -327,6 +369,10 @@ public final class Replicator implements AutoCloseable {
         if (error == null && history != null) {
             error = history.lastError();
         }
+        String fenced = leaseProblem();
+        if (fenced != null) {
+            error = fenced;
+        }
         long uploaded = current.uploadedTxid();
         return new ReplicationStatus(local, uploaded, current.lastUploadAt(), lastSyncAt, syncs,
                 current.consecutiveFailures(), error, lag.oldestPending(uploaded));
@@ -349,6 +395,19 @@ public final class Replicator implements AutoCloseable {
     public Verification lastVerification() {
         HistoryKeeper current = history;
         return current == null ? null : current.lastVerification();
+    }
+
+    /**
+     * Why this replicator does not write to the replica although it runs: it lost the replica's lease
+     * to another instance, or cannot renew it. Null while it holds the lease, or without a lease.
+     */
+    public String leaseProblem() {
+        return lease == null ? null : lease.problem();
+    }
+
+    /** Whether another instance took over the replica's lease: nothing written here will reach the replica. */
+    public boolean leaseLost() {
+        return lease != null && lease.isLost();
     }
 
     /** Files restores in this process are reading; a restorer given them is safe from retention. */
@@ -447,7 +506,7 @@ public final class Replicator implements AutoCloseable {
     }
 
     private void awaitSpacing() throws InterruptedException {
-        long deadline = lastStagedNanos + SIGNAL_SPACING_NANOS;
+        long deadline = lastStagedNanos + signalSpacingNanos;
         synchronized (signalMonitor) {
             // Signals keep arriving while we wait; only the time, a stop or a caller waiting for
             // durability ends the wait.
@@ -657,7 +716,10 @@ public final class Replicator implements AutoCloseable {
                 if (options.ownsWriters()) {
                     finalCheckpoint(last);
                 }
-                if (uploader != null && !uploader.awaitUploaded(last, options.closeTimeout())) {
+                if (lease != null && lease.isLost()) {
+                    log.warn("{} - closing with TXIDs up to {} staged in {} only: another instance holds replica {}",
+                            options.name(), last, staging.dir(), client.describe());
+                } else if (uploader != null && !uploader.awaitUploaded(last, options.closeTimeout())) {
                     log.warn("{} - closing with TXIDs up to {} not yet in {}: they stay staged in {} and are uploaded on the next start",
                             options.name(), last, client.describe(), staging.dir());
                 }
@@ -671,6 +733,9 @@ public final class Replicator implements AutoCloseable {
                 uploader.stop();
             }
             joinQuietly(uploadThread);
+            if (lease != null) {
+                lease.release(); // last: nothing is written to the replica after this
+            }
             closeQuietly();
         }
     }

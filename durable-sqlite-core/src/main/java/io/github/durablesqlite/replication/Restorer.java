@@ -14,6 +14,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -129,11 +130,7 @@ public final class Restorer {
             long size = Files.size(tmp);
             long checksum = stateDir == null ? 0 : checksumOf(tmp);
             removeStaleSidecars(target);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (FileAlreadyExistsException e) {
-                throw new RestoreException("output " + target + " appeared during the restore; it was left untouched");
-            }
+            publish(tmp, target);
             Staging.fsyncDirectory(target.getParent());
             if (stateDir != null) {
                 new ShutdownState(targetTxid, size, checksum).write(stateDir);
@@ -238,7 +235,41 @@ public final class Restorer {
         } catch (NoSuchFileException e) {
             throw new VanishedFile(name, e);
         }
-        return new LtxDecoder(new BufferedInputStream(counter.wrap(in), 64 * 1024), name);
+        // A header that fails to decode must not leak the stream: on S3 each one holds a pooled
+        // connection, and a few dozen failed restores in one process would exhaust the pool.
+        try {
+            LtxDecoder decoder = new LtxDecoder(new BufferedInputStream(counter.wrap(in), 64 * 1024), name);
+            ReplicaInspector.checkNamed(decoder.header(), file, name);
+            return decoder;
+        } catch (IOException | RuntimeException e) {
+            in.close();
+            throw e;
+        }
+    }
+
+    /**
+     * Gives the verified file its name without ever replacing a file that appeared there during the
+     * restore: on Linux a rename, even ATOMIC_MOVE, silently replaces its target, while a hard link
+     * fails if the name exists. Where hard links are not supported, the rename is the fallback.
+     */
+    private static void publish(Path tmp, Path target) throws IOException {
+        try {
+            Files.createLink(target, tmp);
+        } catch (FileAlreadyExistsException e) {
+            throw appeared(target);
+        } catch (UnsupportedOperationException | FileSystemException noLinks) {
+            if (Files.exists(target)) {
+                throw appeared(target);
+            }
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
+            return;
+        }
+        Files.delete(tmp);
+    }
+
+    private static RestoreException appeared(Path target) {
+        return new RestoreException("output " + target + " appeared during the restore; it was left untouched "
+                + "and nothing was written");
     }
 
     private static void verifyIntegrity(Path db) throws IOException {
@@ -267,7 +298,7 @@ public final class Restorer {
     }
 
     /**
-     * A restore killed before its rename (SIGKILL, power loss) leaves its temporary file: a full-size
+     * A restore killed before it published its file (SIGKILL, power loss) leaves its temporary file: a full-size
      * copy that nothing else would ever delete, and a process restarted in a loop would fill the disk
      * with them. The output does not exist yet, and two restores into one output at once could not
      * both succeed, so none of these belongs to a restore still running.

@@ -56,13 +56,31 @@ final class Staging {
             content.writeTo(out);
             out.flush();
             channel.force(true);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw cannotStage(target, e);
+        } catch (RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
         }
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw cannotStage(target, e);
+        }
         fsyncDirectory(dir);
         return new StagedFile(minTxid, maxTxid, target);
+    }
+
+    /**
+     * The JDK says only "No space left on device", without a path: name the directory, so whoever
+     * reads the status or the log knows which disk to free. The database is unaffected.
+     */
+    private IOException cannotStage(Path target, IOException e) {
+        String reason = e.getMessage() != null ? e.getMessage() : e.toString();
+        return new IOException("cannot stage " + target.getFileName() + " in staging directory " + dir + ": " + reason
+                + "; commits continue in the local database and are staged once the directory is writable again", e);
     }
 
     /** Staged files in TXID order (files still being written are not listed). */

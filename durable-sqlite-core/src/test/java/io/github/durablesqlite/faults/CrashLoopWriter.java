@@ -60,7 +60,10 @@ public final class CrashLoopWriter {
                 .name("crashloop")
                 .durability(mode)
                 .checkpointPages(Integer.parseInt(arguments.get("checkpointPages")))
-                .maximumPoolSize(threads + 1);
+                .maximumPoolSize(threads + 1)
+                // A killed writer never releases the replica's lease; its successor on this host waits for
+                // it to expire. A short lease keeps that wait within a cycle and takes it over under kills.
+                .leaseTtl(Duration.ofSeconds(2));
         if ("short".equals(arguments.get("history"))) {
             // Compaction every second, a snapshot every few, retention that deletes: a kill often
             // lands in the middle of one of them.

@@ -39,8 +39,12 @@ public final class S3ProxyServer implements AutoCloseable {
     private S3Proxy proxy;
     private final BlobStore blobStore;
     private final URI endpoint;
+    private final String accessKey;
+    private final String secretKey;
 
-    private S3ProxyServer() throws Exception {
+    private S3ProxyServer(String accessKey, String secretKey) throws Exception {
+        this.accessKey = accessKey;
+        this.secretKey = secretKey;
         blobStore = new TransientNio2BlobStore();
         proxy = newProxy(0);
         endpoint = URI.create("http://127.0.0.1:" + proxy.getPort());
@@ -50,7 +54,7 @@ public final class S3ProxyServer implements AutoCloseable {
         S3Proxy started = S3Proxy.builder()
                 .blobStore(blobStore)
                 .endpoint(URI.create("http://127.0.0.1:" + port))
-                .awsAuthentication(AuthenticationType.AWS_V4, ACCESS_KEY, SECRET_KEY)
+                .awsAuthentication(AuthenticationType.AWS_V4, accessKey, secretKey)
                 .build();
         started.start();
         return started;
@@ -76,8 +80,13 @@ public final class S3ProxyServer implements AutoCloseable {
 
     /** Starts a private server; close it when done. */
     public static S3ProxyServer start() {
+        return start(ACCESS_KEY, SECRET_KEY);
+    }
+
+    /** Starts a private server that accepts only this key pair (e.g. marker values a test scans output for). */
+    public static S3ProxyServer start(String accessKey, String secretKey) {
         try {
-            return new S3ProxyServer();
+            return new S3ProxyServer(accessKey, secretKey);
         } catch (Exception e) {
             throw new IllegalStateException("S3Proxy did not start", e);
         }
@@ -109,11 +118,11 @@ public final class S3ProxyServer implements AutoCloseable {
     }
 
     public String accessKey() {
-        return ACCESS_KEY;
+        return accessKey;
     }
 
     public String secretKey() {
-        return SECRET_KEY;
+        return secretKey;
     }
 
     /** {@code s3://bucket/prefix?endpoint=...&region=us-east-1&force-path-style=true}, as Litestream takes it. */
@@ -124,7 +133,7 @@ public final class S3ProxyServer implements AutoCloseable {
 
     /** The environment that hands this server's credentials to a replica client or a Litestream process. */
     public Map<String, String> env() {
-        return Map.of("LITESTREAM_ACCESS_KEY_ID", ACCESS_KEY, "LITESTREAM_SECRET_ACCESS_KEY", SECRET_KEY);
+        return Map.of("LITESTREAM_ACCESS_KEY_ID", accessKey, "LITESTREAM_SECRET_ACCESS_KEY", secretKey);
     }
 
     /** A plain SDK client for this server, for looking behind a replica client's back; close it. */
@@ -134,10 +143,23 @@ public final class S3ProxyServer implements AutoCloseable {
                 .endpointOverride(endpoint)
                 .region(Region.of(REGION))
                 .forcePathStyle(true)
-                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(ACCESS_KEY, SECRET_KEY)))
+                .credentialsProvider(StaticCredentialsProvider.create(AwsBasicCredentials.create(accessKey, secretKey)))
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
                 .build();
+    }
+
+    /** Flips one bit in the middle of the newest object (by key) under {@code keyPrefix}; returns its key. */
+    public String damageNewest(String bucket, String keyPrefix) {
+        try (S3Client s3 = newS3Client()) {
+            String newest = s3.listObjectsV2(b -> b.bucket(bucket).prefix(keyPrefix)).contents().stream()
+                    .map(software.amazon.awssdk.services.s3.model.S3Object::key).max(String::compareTo).orElseThrow();
+            byte[] bytes = s3.getObjectAsBytes(b -> b.bucket(bucket).key(newest)).asByteArray();
+            bytes[bytes.length / 2] ^= 0x08;
+            s3.putObject(b -> b.bucket(bucket).key(newest),
+                    software.amazon.awssdk.core.sync.RequestBody.fromBytes(bytes));
+            return newest;
+        }
     }
 
     /** Stops a private server; the shared one ignores this and stops when the JVM exits. */

@@ -6,7 +6,8 @@ import java.time.Instant;
 
 /**
  * How long changes have waited for the replica, as one observer (the health indicator, a gauge)
- * sees it. The engine's {@link ReplicationStatus#lag} counts from the last upload, so the first
+ * sees it. When the status says when the oldest waiting change was made, that is the answer.
+ * Without it, {@link ReplicationStatus#lag} counts from the last upload, so the first
  * commit after an idle hour reads as an hour of lag until its upload lands a few milliseconds
  * later; a health probe in that window would report DOWN. This caps the engine's figure at how
  * long this observer has seen the same backlog: a real outage still grows past any limit, one
@@ -18,6 +19,9 @@ final class BacklogAge {
     private long remoteTxidWhenSeen;
 
     synchronized Duration lag(ReplicationStatus status, Instant now) {
+        if (status.oldestPendingAt() != null) {
+            return status.lag(now); // the engine knows when the oldest waiting change was made
+        }
         if (status.pendingTxids() == 0) {
             firstSeen = null;
             return Duration.ZERO;

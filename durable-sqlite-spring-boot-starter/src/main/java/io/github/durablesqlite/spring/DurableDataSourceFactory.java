@@ -37,6 +37,10 @@ final class DurableDataSourceFactory {
         apply("sync-interval", () -> builder.syncInterval(properties.getSyncInterval()));
         apply("busy-timeout", () -> builder.busyTimeout(properties.getBusyTimeout()));
         apply("close-timeout", () -> builder.closeTimeout(properties.getCloseTimeout()));
+        apply("durability", () -> builder.durability(properties.getDurability()));
+        apply("commit-timeout", () -> builder.commitTimeout(properties.getCommitTimeout()));
+        apply("max-lag", () -> builder.maxLag(properties.getMaxLag()));
+        apply("max-lag-policy", () -> builder.maxLagPolicy(properties.getMaxLagPolicy()));
         apply("page-encoding", () -> builder.pageEncoding(properties.getPageEncoding()));
         apply("checkpoint-pages", () -> builder.checkpointPages(properties.getCheckpointPages()));
         apply("pool.maximum-pool-size", () -> builder.maximumPoolSize(properties.getPool().getMaximumPoolSize()));
@@ -47,6 +51,8 @@ final class DurableDataSourceFactory {
         apply("l0-retention", () -> builder.l0Retention(properties.getL0Retention()));
         apply("verify-interval", () -> builder.verifyInterval(properties.getVerifyInterval()));
         builder.restoreIfMissing(properties.getRestore().isIfMissing());
+        builder.lease(properties.getLease().isEnabled());
+        apply("lease.ttl", () -> builder.leaseTtl(properties.getLease().getTtl()));
         if (properties.getStateDir() != null) {
             apply("state-dir", () -> builder.stateDir(Path.of(properties.getStateDir())));
         }

@@ -1,6 +1,7 @@
 package io.github.durablesqlite.spring;
 
 import io.github.durablesqlite.DurableSqliteException;
+import io.github.durablesqlite.ReplicaLeaseException;
 import io.github.durablesqlite.ReplicationException;
 import io.github.durablesqlite.RestoreException;
 import org.springframework.boot.diagnostics.AbstractFailureAnalyzer;
@@ -27,6 +28,13 @@ class DurableSqliteFailureAnalyzer extends AbstractFailureAnalyzer<DurableSqlite
                     "Check durable-sqlite.replica.url and " + CREDENTIALS + ". To start with an empty database "
                             + "instead, and only if the replica holds nothing you need, set "
                             + "durable-sqlite.restore.if-missing=false.", cause);
+        }
+        if (cause instanceof ReplicaLeaseException) {
+            return new FailureAnalysis("Another instance replicates to the same replica: " + cause.getMessage(),
+                    "Stop the other instance (a clean shutdown releases the replica at once) or, if it was killed, "
+                            + "wait until its lease expires (durable-sqlite.lease.ttl after its last renewal). If "
+                            + "this instance should use a replica of its own, fix durable-sqlite.replica.url. Only "
+                            + "if two writers are intended and safe, set durable-sqlite.lease.enabled=false.", cause);
         }
         if (cause instanceof ReplicationException) {
             return new FailureAnalysis("Replication of the database could not start: " + cause.getMessage(),

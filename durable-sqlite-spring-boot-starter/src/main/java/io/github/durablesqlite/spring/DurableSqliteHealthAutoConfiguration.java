@@ -30,6 +30,7 @@ public final class DurableSqliteHealthAutoConfiguration {
                                                               DurableSqliteProperties properties) {
         DurableSqliteProperties.Health health = properties.getHealth();
         return new DurableSqliteHealthIndicator(dataSource, properties.getReplica().getUrl(), health.getMaxLag(),
-                health.getMaxFailedUploads());
+                health.getMaxFailedUploads()).withCommitMaxLag(properties.getMaxLag(),
+                properties.getMaxLagPolicy().name().toLowerCase(java.util.Locale.ROOT));
     }
 }

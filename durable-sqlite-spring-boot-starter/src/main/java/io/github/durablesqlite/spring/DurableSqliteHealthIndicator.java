@@ -12,7 +12,8 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * UP while the replica keeps up; DOWN when uploads keep failing, when changes have waited for the
- * replica longer than allowed, when the last scheduled restore drill failed, or when replication
+ * replica longer than allowed, when the last scheduled restore drill failed, when another instance
+ * took over the replica's lease (this one then writes nothing more to it), or when replication
  * could not start. The database stays usable
  * while DOWN (commits are staged locally), so this says "the last changes may not survive losing
  * this machine", not "the app cannot work".
@@ -26,6 +27,9 @@ public class DurableSqliteHealthIndicator implements HealthIndicator {
     private final Clock clock;
     private final BacklogAge backlog = new BacklogAge();
     private Supplier<Verification> lastDrill = () -> null;
+    private Supplier<String> leaseProblem = () -> null;
+    private Duration commitMaxLag;
+    private String commitMaxLagPolicy;
 
     /**
      * @param replicaUrl the replica URL; only its part before the query is shown, or null to omit it
@@ -39,6 +43,7 @@ public class DurableSqliteHealthIndicator implements HealthIndicator {
             return dataSource.status();
         }, replicaUrl, maxLag, maxFailedUploads, Clock.systemUTC());
         this.lastDrill = dataSource::lastVerification;
+        this.leaseProblem = dataSource::leaseProblem;
     }
 
     DurableSqliteHealthIndicator(Supplier<ReplicationStatus> status, String replicaUrl, Duration maxLag,
@@ -48,6 +53,22 @@ public class DurableSqliteHealthIndicator implements HealthIndicator {
         this.maxLag = maxLag;
         this.maxFailedUploads = maxFailedUploads;
         this.clock = clock;
+    }
+
+    /** Where the lease's state comes from (the data source, unless a test says otherwise). */
+    DurableSqliteHealthIndicator withLeaseProblem(Supplier<String> source) {
+        this.leaseProblem = source;
+        return this;
+    }
+
+    /**
+     * The bound of durable-sqlite.max-lag: past it, new commits are held back or refused, which this
+     * indicator reports as DOWN with that reason. Null when unbounded.
+     */
+    DurableSqliteHealthIndicator withCommitMaxLag(Duration maxLag, String policy) {
+        this.commitMaxLag = maxLag;
+        this.commitMaxLagPolicy = policy;
+        return this;
     }
 
     /** Where the last restore drill's outcome comes from (the data source, unless a test says otherwise). */
@@ -68,8 +89,9 @@ public class DurableSqliteHealthIndicator implements HealthIndicator {
         }
         Duration lag = backlog.lag(current, clock.instant());
         Verification drill = lastDrill.get();
-        String reason = drill != null && !drill.ok()
-                ? "the last restore drill failed: " + drill.error()
+        String fenced = leaseProblem.get();
+        String reason = fenced != null ? fenced
+                : drill != null && !drill.ok() ? "the last restore drill failed: " + drill.error()
                 : reasonForDown(current, lag);
         Health.Builder health = reason == null ? Health.up() : Health.down().withDetail("reason", reason);
         health.withDetail("localTxid", txid(current.localTxid()))
@@ -92,6 +114,10 @@ public class DurableSqliteHealthIndicator implements HealthIndicator {
     private String reasonForDown(ReplicationStatus current, Duration lag) {
         if (current.failedUploads() >= maxFailedUploads) {
             return current.failedUploads() + " consecutive replica requests failed (limit " + maxFailedUploads + ")";
+        }
+        if (commitMaxLag != null && lag.compareTo(commitMaxLag) > 0) {
+            return "changes have waited " + lag + " for the replica, more than max-lag " + commitMaxLag
+                    + ": new commits are " + ("fail".equals(commitMaxLagPolicy) ? "refused" : "held back");
         }
         if (lag.compareTo(maxLag) > 0) {
             return "changes have waited " + lag + " for the replica (limit " + maxLag + ")";

@@ -1,5 +1,7 @@
 package io.github.durablesqlite.spring;
 
+import io.github.durablesqlite.Durability;
+import io.github.durablesqlite.MaxLagPolicy;
 import io.github.durablesqlite.ltx.PageEncoding;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,6 +26,27 @@ public class DurableSqliteProperties {
 
     /** SQLite busy timeout of every connection. */
     private Duration busyTimeout = Duration.ofSeconds(5);
+
+    /**
+     * When a commit returns: "async" once SQLite has it locally (the replica follows within
+     * milliseconds), "sync" only once the replica holds it.
+     */
+    private Durability durability = Durability.ASYNC;
+
+    /**
+     * How long a commit waits for the replica (sync mode, or max-lag backpressure) before it fails
+     * with NotReplicatedException.
+     */
+    private Duration commitTimeout = Duration.ofSeconds(10);
+
+    /**
+     * Bound on what losing this machine can cost in async mode: while the oldest change not yet in
+     * the replica is older than this, new commits wait or fail (max-lag-policy). Unset means no bound.
+     */
+    private Duration maxLag;
+
+    /** What a commit does while replication lags more than max-lag: "wait" (up to commit-timeout) or "fail". */
+    private MaxLagPolicy maxLagPolicy = MaxLagPolicy.WAIT;
 
     /** How long closing the DataSource waits for the final sync to reach the replica. */
     private Duration closeTimeout = Duration.ofSeconds(10);
@@ -66,6 +89,8 @@ public class DurableSqliteProperties {
 
     private final Health health = new Health();
 
+    private final Lease lease = new Lease();
+
     public boolean isEnabled() {
         return enabled;
     }
@@ -96,6 +121,38 @@ public class DurableSqliteProperties {
 
     public void setBusyTimeout(Duration busyTimeout) {
         this.busyTimeout = busyTimeout;
+    }
+
+    public Durability getDurability() {
+        return durability;
+    }
+
+    public void setDurability(Durability durability) {
+        this.durability = durability;
+    }
+
+    public Duration getCommitTimeout() {
+        return commitTimeout;
+    }
+
+    public void setCommitTimeout(Duration commitTimeout) {
+        this.commitTimeout = commitTimeout;
+    }
+
+    public Duration getMaxLag() {
+        return maxLag;
+    }
+
+    public void setMaxLag(Duration maxLag) {
+        this.maxLag = maxLag;
+    }
+
+    public MaxLagPolicy getMaxLagPolicy() {
+        return maxLagPolicy;
+    }
+
+    public void setMaxLagPolicy(MaxLagPolicy maxLagPolicy) {
+        this.maxLagPolicy = maxLagPolicy;
     }
 
     public Duration getCloseTimeout() {
@@ -172,6 +229,42 @@ public class DurableSqliteProperties {
 
     public Health getHealth() {
         return health;
+    }
+
+    public Lease getLease() {
+        return lease;
+    }
+
+    /** One writer per replica: the lease this instance takes on the replica before writing to it. */
+    public static class Lease {
+
+        /**
+         * Whether to take the replica's lease, so that a second instance pointed at the same replica
+         * fails to start instead of writing to it too.
+         */
+        private boolean enabled = true;
+
+        /**
+         * How long the lease lasts without renewal (at least 1s). It is renewed every third of this;
+         * after a crash, a successor takes over once it has passed.
+         */
+        private Duration ttl = Duration.ofSeconds(30);
+
+        public boolean isEnabled() {
+            return enabled;
+        }
+
+        public void setEnabled(boolean enabled) {
+            this.enabled = enabled;
+        }
+
+        public Duration getTtl() {
+            return ttl;
+        }
+
+        public void setTtl(Duration ttl) {
+            this.ttl = ttl;
+        }
     }
 
     /** Full snapshots (level 9) and how much history the replica keeps, as Litestream's snapshot settings. */

@@ -2,6 +2,9 @@ package io.github.durablesqlite.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.durablesqlite.DurableDataSource;
+import io.github.durablesqlite.DurableSqlite;
+import io.github.durablesqlite.ReplicaLeaseException;
 import io.github.durablesqlite.ReplicationException;
 import io.github.durablesqlite.RestoreException;
 import java.nio.file.Files;
@@ -117,6 +120,31 @@ class DurableSqliteFailureAnalyzerTest {
         assertThat(analysis.getCause()).isInstanceOf(ReplicationException.class);
         assertThat(analysis.getDescription()).startsWith("Replication of the database could not start: ");
         assertThat(analysis.getAction()).contains("durable-sqlite.path");
+    }
+
+    @Test
+    void aSecondInstanceOnTheSameReplicaIsToldWhoHoldsIt() throws Exception {
+        Path blueDb = dir.resolve("blue.db");
+        try (DurableDataSource blue = DurableSqlite.configure().path(blueDb)
+                .replicaUrl("file://" + dir.resolve("replica")).build()) {
+            blue.getConnection().close();
+            FailureAnalysis analysis = analyze(runner());
+            assertThat(analysis.getCause()).isInstanceOf(ReplicaLeaseException.class);
+            assertThat(analysis.getDescription()).startsWith("Another instance replicates to the same replica: ")
+                    .contains("app.db - replica file://" + dir.resolve("replica") + " is in use by another instance")
+                    .contains("pid " + ProcessHandle.current().pid(), "database " + blueDb);
+            assertThat(analysis.getAction()).contains("Stop the other instance", "durable-sqlite.lease.ttl",
+                    "durable-sqlite.replica.url", "durable-sqlite.lease.enabled=false");
+            assertThat(dir.resolve("app.db")).as("the refused instance restored nothing").doesNotExist();
+
+            // The same properties with the lease off start a second writer, as before the lease existed.
+            runner().withPropertyValues("durable-sqlite.lease.enabled=false")
+                    .run(context -> assertThat(context).hasNotFailed());
+        }
+        runner().withPropertyValues("durable-sqlite.lease.ttl=5s").run(context -> assertThat(context).hasNotFailed());
+        FailureAnalysis shortTtl = analyze(runner().withPropertyValues("durable-sqlite.lease.ttl=100ms"));
+        assertThat(shortTtl.getDescription()).isEqualTo("The durable-sqlite property 'durable-sqlite.lease.ttl' "
+                + "has an invalid value: leaseTtl must be at least 1s, was PT0.1S");
     }
 
     @Test

@@ -51,6 +51,15 @@ class DurableSqliteHealthIndicatorTest {
     }
 
     @Test
+    void downAtOnceWhenAnotherInstanceTookTheReplicaOver() {
+        indicator.withLeaseProblem(() -> "app.db - lost the lease on replica s3://bucket/app to host web-2");
+        Health health = health(new ReplicationStatus(3, 3, NOW, NOW, 3, 0, "app.db - lost the lease"));
+        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(health.getDetails()).containsEntry("reason",
+                "app.db - lost the lease on replica s3://bucket/app to host web-2");
+    }
+
+    @Test
     void upWhileBehindWithinTheLimit() {
         Health health = healthAfter(Duration.ofMillis(200),
                 new ReplicationStatus(12, 10, NOW.minusSeconds(1), NOW, 12, 1, "connection refused"));
@@ -88,6 +97,27 @@ class DurableSqliteHealthIndicatorTest {
         Health health = health(new ReplicationStatus(11, 10, NOW.minus(Duration.ofHours(1)), NOW, 11, 0, null));
         assertThat(health.getStatus()).isEqualTo(Status.UP);
         assertThat(health.getDetails()).containsEntry("lag", "PT0S").containsEntry("pendingTxids", 1L);
+    }
+
+    @Test
+    void theEnginesOldestPendingChangeCountsFromTheFirstProbe() {
+        // A probe arriving in the middle of an outage sees its whole length at once.
+        Health health = health(new ReplicationStatus(12, 10, NOW.minusSeconds(90), NOW, 12, 0, null,
+                NOW.minusSeconds(75)));
+        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(health.getDetails()).containsEntry("lag", "PT1M15S");
+    }
+
+    @Test
+    void pastTheCommitMaxLagNewCommitsAreHeldBackAndHealthSaysSo() {
+        indicator.withCommitMaxLag(Duration.ofSeconds(5), "wait");
+        status = new ReplicationStatus(12, 10, NOW.minusSeconds(9), NOW, 12, 0, null, NOW.minusSeconds(6));
+        Health health = indicator.health();
+        assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+        assertThat(health.getDetails()).containsEntry("reason",
+                "changes have waited PT6S for the replica, more than max-lag PT5S: new commits are held back");
+        status = new ReplicationStatus(12, 10, NOW.minusSeconds(9), NOW, 12, 0, null, NOW.minusSeconds(4));
+        assertThat(indicator.health().getStatus()).isEqualTo(Status.UP);
     }
 
     @Test

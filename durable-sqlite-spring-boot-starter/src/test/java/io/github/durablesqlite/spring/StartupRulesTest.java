@@ -101,7 +101,7 @@ class StartupRulesTest {
         }
     }
 
-    private static <T extends Throwable> T rootOfType(Throwable failure, Class<T> type) {
+    static <T extends Throwable> T rootOfType(Throwable failure, Class<T> type) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (type.isInstance(t)) {
                 return type.cast(t);

@@ -1,0 +1,67 @@
+package io.github.durablesqlite;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import org.sqlite.BusyHandler;
+
+/**
+ * How pooled connections wait for SQLite's write lock. SQLite's own busy handler sleeps 1, 2, 5,
+ * ... up to 100 ms between attempts, so with many writers in one process most of them sleep long
+ * after the lock was freed. Here a waiter retries after at most {@link #MAX_STEP_NANOS}, and at once
+ * when another connection of this data source reports that its write transaction ended. The busy
+ * timeout still bounds the whole wait.
+ */
+final class WriteLockWaits {
+    private static final long MIN_STEP_NANOS = 50_000L;
+    private static final long MAX_STEP_NANOS = 2_000_000L;
+
+    private final long timeoutNanos;
+    private final Object monitor = new Object();
+    private long releases;
+
+    WriteLockWaits(Duration busyTimeout) {
+        this.timeoutNanos = busyTimeout.toNanos();
+    }
+
+    /** A write transaction on one of our connections ended: waiters try again now. */
+    void released() {
+        synchronized (monitor) {
+            releases++;
+            monitor.notifyAll();
+        }
+    }
+
+    /** Replaces the connection's busy timeout with this wait. */
+    void install(Connection connection) throws SQLException {
+        BusyHandler.setHandler(connection, new BusyHandler() {
+            private long startedNanos;
+            private long seenReleases;
+
+            @Override
+            protected int callback(int previousAttempts) {
+                long now = System.nanoTime();
+                if (previousAttempts == 0) {
+                    startedNanos = now;
+                }
+                long remaining = timeoutNanos - (now - startedNanos);
+                if (remaining <= 0) {
+                    return 0; // give up: the statement fails with SQLITE_BUSY, as with busy_timeout
+                }
+                long step = Math.min(remaining, Math.min(MAX_STEP_NANOS, MIN_STEP_NANOS << Math.min(previousAttempts, 6)));
+                synchronized (monitor) {
+                    if (releases == seenReleases) {
+                        try {
+                            monitor.wait(step / 1_000_000, (int) (step % 1_000_000));
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return 0;
+                        }
+                    }
+                    seenReleases = releases;
+                }
+                return 1;
+            }
+        });
+    }
+}
