@@ -91,7 +91,7 @@ final class CrashChain implements AutoCloseable {
             } else if (child.awaitReady(60_000)) {
                 // Async mode writes longer, so that part of its acknowledgements is older than the window
                 // at the kill and must survive it.
-                Thread.sleep(50 + random.nextInt(mode == Durability.ASYNC ? 3950 : 1950));
+                Thread.sleep(50 + random.nextInt(mode == Durability.ASYNC ? 4950 : 1950));
             }
         } catch (InterruptedException e) {
             child.kill(); // the test is being stopped: leave no writer behind
@@ -181,8 +181,8 @@ final class CrashChain implements AutoCloseable {
             tally.lost++;
             tally.oldestLostMillis = Math.max(tally.oldestLostMillis, age);
             if (mode == Durability.SYNC) {
-                problems.add(name + " cycle " + cycle + ": SYNC mode lost acknowledged id " + ack.id() + ", acknowledged "
-                        + age + " ms before the kill");
+                problems.add(name + " cycle " + cycle + ": SYNC mode lost acknowledged id " + ack.id()
+                        + ", acknowledged " + age + " ms before the kill");
             } else if (age > asyncWindowMillis) {
                 tally.lostBeyondWindow++;
                 problems.add(name + " cycle " + cycle + ": ASYNC mode lost id " + ack.id() + ", acknowledged " + age

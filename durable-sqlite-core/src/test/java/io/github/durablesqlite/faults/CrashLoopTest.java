@@ -29,18 +29,18 @@ import org.junit.jupiter.api.io.TempDir;
  *
  * <p>System properties: {@code crashloop.cycles} (default 32, split evenly between the modes, a
  * third of each on a {@code file://} replica, the rest on S3Proxy), {@code crashloop.seed}
- * (repeats a run's random choices), {@code crashloop.asyncWindowMillis} (default 2000).
+ * (repeats a run's random choices), {@code crashloop.asyncWindowMillis} (default 3000).
  */
 class CrashLoopTest {
     private static final Path LOGS = Path.of("target", "crashloop");
 
     /**
-     * What async mode may lose, as docs/reliability-crashloop.md derives it: a commit is in the replica
-     * one signal spacing (100 ms) plus one upload after it returns, or at the latest one sync interval
-     * (1 s) later if its signal was missed; the second second is the margin for a loaded machine (the
-     * writer's threads waiting for a CPU), the same bound the example app's end-to-end test uses.
+     * What async mode may lose, as docs/reliability-crashloop.md derives it: under a steady write load a
+     * commit reaches the replica within one sync interval (1 s, the spacing of commit-started syncs) plus
+     * one sync and upload. Two more seconds cover that sync and upload on a loaded machine (measured up
+     * to 0.9 s with other builds running on the same two cores).
      */
-    private static final long DEFAULT_ASYNC_WINDOW_MILLIS = 2000;
+    private static final long DEFAULT_ASYNC_WINDOW_MILLIS = 3000;
 
     @TempDir
     Path dir;
@@ -104,7 +104,8 @@ class CrashLoopTest {
                 if (chain.lastRestoredSummary() == null) {
                     continue;
                 }
-                String litestream = LitestreamOracle.query(chain.replicaUrl(), chain.env(), chain.summaryQuery()).strip();
+                String litestream = LitestreamOracle.query(chain.replicaUrl(), chain.env(), chain.summaryQuery())
+                        .strip();
                 if (!litestream.equals(chain.lastRestoredSummary())) {
                     problems.add(chain.name() + ": Litestream's VFS reads the final replica as " + litestream
                             + " (count sum max of ids), our restore as " + chain.lastRestoredSummary());

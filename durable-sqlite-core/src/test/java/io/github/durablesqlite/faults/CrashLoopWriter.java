@@ -94,7 +94,8 @@ public final class CrashLoopWriter {
                 try (PreparedStatement insert = connection.prepareStatement(
                         "INSERT INTO acked(id, payload) VALUES (?, randomblob(?))");
                      PreparedStatement churn = connection.prepareStatement(
-                             "INSERT INTO churn(k, v) VALUES (?, randomblob(?)) ON CONFLICT(k) DO UPDATE SET v = excluded.v")) {
+                             "INSERT INTO churn(k, v) VALUES (?, randomblob(?))"
+                                     + " ON CONFLICT(k) DO UPDATE SET v = excluded.v")) {
                     insert.setLong(1, id);
                     insert.setInt(2, random.nextInt(16, 200));
                     insert.executeUpdate();

@@ -49,8 +49,8 @@ final class CrashTally {
     }
 
     static String header() {
-        return "| mode | cycles (kills) | killed in start-up / writing | acknowledged commits (older than the window at the kill) | lost (of them older "
-                + "than the window) | oldest lost | restores (failed) | integrity failures | later vanished | "
+        return "| mode | cycles (kills) | killed in start-up / writing | acknowledged commits (older than the "
+                + "window at the kill) | lost (of them older than the window) | oldest lost | restores (failed) | integrity failures | later vanished | "
                 + "missing from the local file | restarts on kept / lost database | checkpointPages<=32 / short "
                 + "history cycles | restore temp files left | mean writer start-up |\n"
                 + "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |";
@@ -58,7 +58,8 @@ final class CrashTally {
 
     String row(String mode) {
         return "| " + mode + " | " + cycles + " (" + (killsDuringStartup + killsWhileWriting) + ") | "
-                + killsDuringStartup + " / " + killsWhileWriting + " | " + acks + " (" + acksOlderThanWindow + ") | " + lost + " ("
+                + killsDuringStartup + " / " + killsWhileWriting + " | " + acks + " (" + acksOlderThanWindow + ") | "
+                + lost + " ("
                 + lostBeyondWindow + ") | " + (oldestLostMillis < 0 ? "-" : oldestLostMillis + " ms") + " | "
                 + restores + " (" + failedRestores + ") | " + integrityFailures + " | " + vanished + " | "
                 + missingLocally + " | " + keptLocalRestarts + " / " + lostMachineRestarts + " | "

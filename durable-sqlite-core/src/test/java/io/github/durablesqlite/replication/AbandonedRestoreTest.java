@@ -22,7 +22,8 @@ class AbandonedRestoreTest {
     @Test
     void theNextRestoreRemovesTheTemporaryFileOfAKilledOne() throws Exception {
         String url = "file://" + Files.createDirectories(dir.resolve("replica")).toAbsolutePath();
-        try (DurableDataSource dataSource = DurableSqlite.configure().path(dir.resolve("app.db")).replicaUrl(url).build();
+        try (DurableDataSource dataSource = DurableSqlite.configure().path(dir.resolve("app.db")).replicaUrl(url)
+                .build();
              Connection connection = dataSource.getConnection();
              Statement statement = connection.createStatement()) {
             statement.execute("CREATE TABLE t(x)");
