@@ -83,10 +83,20 @@ public final class Main {
                 writers.add(Contender.LITESTREAM);
                 lag.add(Contender.LITESTREAM);
             }
-            new WriteCostScenario(settings, s3, tools, work).run(report, writers, manyWriters);
-            new LagScenario(settings, s3, tools, work).run(report, lag);
-            new RestoreScenario(settings, s3, tools, work).run(report);
-            new MemoryScenario(settings, s3, tools, work).run(report);
+            // -Dbenchmarks.only=write,lag,restore,memory runs a subset (for working on one scenario).
+            String only = System.getProperty("benchmarks.only", "write,lag,restore,memory");
+            if (only.contains("write")) {
+                new WriteCostScenario(settings, s3, tools, work).run(report, writers, manyWriters);
+            }
+            if (only.contains("lag")) {
+                new LagScenario(settings, s3, tools, work).run(report, lag);
+            }
+            if (only.contains("restore")) {
+                new RestoreScenario(settings, s3, tools, work).run(report);
+            }
+            if (only.contains("memory")) {
+                new MemoryScenario(settings, s3, tools, work).run(report);
+            }
         } finally {
             deleteRecursively(work);
         }

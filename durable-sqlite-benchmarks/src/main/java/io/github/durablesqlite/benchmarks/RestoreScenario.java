@@ -174,7 +174,7 @@ final class RestoreScenario {
                 env.put("LITESTREAM_REPLICA_URL", s3.replicaUrl("restore-ours"));
                 env.put("LITESTREAM_LOG_FILE", dir.resolve("vfs.log").toString());
                 Path script = Files.writeString(dir.resolve("vfs.sql"), ".load " + tools.vfsExtension().toString()
-                        .replaceAll("\\.so$", "") + "\n.open file:replica.db?vfs=litestream&mode=ro\nVACUUM INTO '" + out + "';\n");
+                        .replaceAll("\\.so$", "") + "\n.open file:replica.db?vfs=litestream&mode=ro\nVACUUM INTO 'file:" + out + "?vfs=unix';\n");
                 try (Child child = Child.start(List.of(Tools.sqlite3().toString(), "-batch", "-bail", "-init", "/dev/null"),
                         env, dir.resolve("vfs"), script)) {
                     child.waitFor(Duration.ofMinutes(10));

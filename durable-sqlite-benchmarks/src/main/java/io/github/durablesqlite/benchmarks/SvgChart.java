@@ -10,8 +10,8 @@ import java.util.Locale;
  * Small on purpose: the report needs bars a reader can compare, nothing more.
  */
 final class SvgChart {
-    private static final int WIDTH = 820;
-    private static final int LABEL_WIDTH = 330;
+    private static final int WIDTH = 1000;
+    private static final int LABEL_WIDTH = 470;
     private static final int VALUE_ROOM = 150;
     private static final int ROW = 22;
     private static final String[] COLORS = {"#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2"};
