@@ -128,7 +128,9 @@ public final class DurableDataSource implements DataSource, Closeable {
         config.setPoolName("durable-sqlite-" + options.name());
         config.setMaximumPoolSize(settings.maximumPoolSize);
         settings.poolCustomizer.accept(config);
-        config.setDataSource(new SignallingDataSource(sqlite, url, replicator::signal));
+        CommitGate gate = new CommitGate(options.name(), settings.durability, settings.commitTimeout,
+                settings.maxLag, settings.maxLagPolicy, () -> replicator, this::describeReplica);
+        config.setDataSource(new SignallingDataSource(sqlite, url, replicator::signal, gate));
         config.setJdbcUrl(null);
         return config;
     }
@@ -156,6 +158,33 @@ public final class DurableDataSource implements DataSource, Closeable {
             return txid;
         } catch (IOException e) {
             throw new ReplicationException(options.name() + " - sync failed: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReplicationException(options.name() + " - interrupted while waiting for the replica", e);
+        }
+    }
+
+    /**
+     * Waits until everything committed before the call, by any thread, is in the replica: the
+     * per-transaction form of {@link Durability#SYNC} for async mode. Concurrent callers share
+     * uploads.
+     *
+     * @return the TXID the replica now holds
+     * @throws ReplicationException if the replica did not confirm it within the timeout; the changes
+     *         stay in the local database and are replicated once the replica can be reached
+     */
+    public long awaitReplicated(Duration timeout) {
+        Replicator current = requireStarted();
+        try {
+            long txid = current.awaitReplicated(timeout);
+            if (txid < 0) {
+                String lastError = current.status().lastError();
+                throw new ReplicationException(options.name() + " - replica " + describeReplica()
+                        + " did not confirm the changes committed so far within " + timeout
+                        + (lastError != null ? " (" + lastError + ")" : "") + "; they stay in the local database and are "
+                        + "replicated once the replica is reachable");
+            }
+            return txid;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ReplicationException(options.name() + " - interrupted while waiting for the replica", e);

@@ -44,6 +44,10 @@ public final class DurableSqlite {
         ReplicationMetrics metrics = ReplicationMetrics.NONE;
         Consumer<HikariConfig> poolCustomizer = config -> { };
         HistoryOptions history = HistoryOptions.defaults();
+        Durability durability = Durability.ASYNC;
+        Duration commitTimeout = Duration.ofSeconds(10);
+        Duration maxLag;
+        MaxLagPolicy maxLagPolicy = MaxLagPolicy.WAIT;
 
         private Builder() {}
 
@@ -79,6 +83,41 @@ public final class DurableSqlite {
         /** How often the WAL is checked without a commit signal (writers in other processes). Default 1s. */
         public Builder syncInterval(Duration value) {
             this.syncInterval = requirePositive(value, "syncInterval");
+            return this;
+        }
+
+        /**
+         * When a commit returns: {@link Durability#ASYNC} (default) once SQLite has it locally, or
+         * {@link Durability#SYNC} once the replica holds it.
+         */
+        public Builder durability(Durability value) {
+            this.durability = Objects.requireNonNull(value, "durability");
+            return this;
+        }
+
+        /**
+         * How long a commit waits for the replica: in sync mode for its confirmation, under max-lag
+         * backpressure for replication to catch up. Past it the commit fails with
+         * {@link NotReplicatedException}. Default 10s.
+         */
+        public Builder commitTimeout(Duration value) {
+            this.commitTimeout = requirePositive(value, "commitTimeout");
+            return this;
+        }
+
+        /**
+         * Bounds what a lost machine can cost in async mode: while the oldest change not yet in the
+         * replica is older than this, new commits wait or fail (see {@link #maxLagPolicy}). Default:
+         * no bound ({@code null}).
+         */
+        public Builder maxLag(Duration value) {
+            this.maxLag = value == null ? null : requirePositive(value, "maxLag");
+            return this;
+        }
+
+        /** What a commit does while replication lags more than {@link #maxLag}. Default WAIT. */
+        public Builder maxLagPolicy(MaxLagPolicy value) {
+            this.maxLagPolicy = Objects.requireNonNull(value, "maxLagPolicy");
             return this;
         }
 

@@ -39,6 +39,8 @@ public final class Replicator implements AutoCloseable {
      * cores, 1 s about a fifth.
      */
     private static final long SIGNAL_SPACING_NANOS = 100_000_000L;
+    /** Longest a sync waits for the upload under way before staging for callers that wait for durability. */
+    private static final Duration GROUP_WAIT_LIMIT = Duration.ofMillis(500);
 
     private final Path db;
     private final ReplicaClient client;
@@ -60,6 +62,7 @@ public final class Replicator implements AutoCloseable {
     private ReplicaIndex index;
     private volatile HistoryKeeper history;
     private final ReadLeases leases = new ReadLeases();
+    private final LagTracker lag = new LagTracker();
     private final SnapshotSource snapshotSource = new SnapshotSource() {
         @Override
         public long currentTxid() {
@@ -88,6 +91,11 @@ public final class Replicator implements AutoCloseable {
     // Guarded by signalMonitor.
     private boolean signalled;
     private boolean stopping;
+    // Group commit: callers waiting for durability take a ticket (durableRequested); every sync that
+    // starts after a ticket was taken covers it, and records the TXID the replica must reach.
+    private long durableRequested;
+    private long durableCovered;
+    private long coveredTxid;
 
     private volatile boolean closed;
     private volatile String lastSyncError;
@@ -221,6 +229,7 @@ public final class Replicator implements AutoCloseable {
 
     /** Tells the replicator a transaction committed; the sync runs on its own thread. */
     public void signal() {
+        lag.committed(options.clock().instant());
         synchronized (signalMonitor) {
             signalled = true;
             signalMonitor.notifyAll();
@@ -242,6 +251,62 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until everything committed before the call is in the replica. Callers that wait at the
+     * same time share syncs and uploads: while one upload is under way, the commits of every waiter
+     * that arrives meanwhile go into the next file together (group commit).
+     *
+     * @return the TXID the replica now holds, or -1 if the timeout passed first or the replicator closed
+     */
+    public long awaitReplicated(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long target;
+        synchronized (signalMonitor) {
+            long ticket = ++durableRequested;
+            signalMonitor.notifyAll();
+            while (durableCovered < ticket) {
+                long remaining = deadline - System.nanoTime();
+                if (stopping || remaining <= 0) {
+                    return -1;
+                }
+                signalMonitor.wait(Math.max(1, remaining / 1_000_000));
+            }
+            target = coveredTxid;
+        }
+        Uploader current = uploader;
+        long remaining = deadline - System.nanoTime();
+        return current != null && remaining > 0 && current.awaitUploaded(target, Duration.ofNanos(remaining))
+                ? target : -1;
+    }
+
+    /**
+     * Waits until the oldest change not yet in the replica is at most {@code maxLag} old.
+     *
+     * @return false if it still was older when the timeout passed (a zero timeout only checks)
+     */
+    public boolean awaitLagWithin(Duration maxLag, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Uploader current = uploader;
+            long uploaded = current == null ? 0 : current.uploadedTxid();
+            Instant oldest = lag.oldestPending(uploaded);
+            if (oldest == null || Duration.between(oldest, options.clock().instant()).compareTo(maxLag) <= 0) {
+                return true;
+            }
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0 || closed) {
+                return false;
+            }
+            long pendingTxid = lag.oldestPendingTxid(uploaded);
+            Duration step = Duration.ofNanos(Math.min(remaining, 100_000_000L));
+            if (current != null && pendingTxid > 0) {
+                current.awaitUploaded(pendingTxid, step);
+            } else {
+                Thread.sleep(Math.max(1, step.toMillis()));
+            }
+        }
+    }
+
     /** Waits until the replica holds {@code target}; false if the timeout passed first. */
     public boolean awaitUploaded(long target, Duration timeout) throws InterruptedException {
         Uploader current = uploader;
@@ -255,14 +320,16 @@ public final class Replicator implements AutoCloseable {
         }
         Uploader current = uploader;
         if (current == null) {
-            return new ReplicationStatus(local, 0, null, lastSyncAt, syncs, joinFailures, lastSyncError);
+            return new ReplicationStatus(local, 0, null, lastSyncAt, syncs, joinFailures, lastSyncError,
+                    lag.oldestPending(0));
         }
         String error = lastSyncError != null ? lastSyncError : current.lastError();
         if (error == null && history != null) {
             error = history.lastError();
         }
-        return new ReplicationStatus(local, current.uploadedTxid(), current.lastUploadAt(), lastSyncAt, syncs,
-                current.consecutiveFailures(), error);
+        long uploaded = current.uploadedTxid();
+        return new ReplicationStatus(local, uploaded, current.lastUploadAt(), lastSyncAt, syncs,
+                current.consecutiveFailures(), error, lag.oldestPending(uploaded));
     }
 
     /**
@@ -295,33 +362,42 @@ public final class Replicator implements AutoCloseable {
     }
 
     private void syncLoop() {
-        long intervalMillis = Math.max(1, options.syncInterval().toMillis());
+        long intervalNanos = Math.max(1, options.syncInterval().toNanos());
         while (true) {
             boolean bySignal;
+            boolean awaited;
             synchronized (signalMonitor) {
-                if (!signalled && !stopping) {
-                    try {
-                        signalMonitor.wait(intervalMillis);
-                    } catch (InterruptedException e) {
-                        return;
+                long deadline = System.nanoTime() + intervalNanos;
+                try {
+                    for (long wait = intervalNanos; wait > 0 && !signalled && !stopping && !awaitedLocked();
+                         wait = deadline - System.nanoTime()) {
+                        signalMonitor.wait(wait / 1_000_000, (int) (wait % 1_000_000));
                     }
+                } catch (InterruptedException e) {
+                    return;
                 }
                 if (stopping) {
                     return;
                 }
                 bySignal = signalled;
                 signalled = false;
-            }
-            if (!tryJoin()) {
-                continue;
+                awaited = awaitedLocked();
             }
             try {
-                if (bySignal) {
+                if (!tryJoin()) {
+                    if (awaited) {
+                        Thread.sleep(100); // someone waits, but the replica cannot be read yet
+                    }
+                    continue;
+                }
+                if (awaited) {
+                    awaitUploadIdle();
+                } else if (bySignal) {
                     awaitSpacing();
                 }
                 boolean found = syncOnce();
                 // The commit hook fires before SQLite appends the frames: look again shortly.
-                for (int i = 0; bySignal && !found && i < SIGNAL_RETRY_MILLIS.length; i++) {
+                for (int i = 0; bySignal && !awaited && !found && i < SIGNAL_RETRY_MILLIS.length; i++) {
                     Thread.sleep(SIGNAL_RETRY_MILLIS[i]);
                     found = syncOnce();
                 }
@@ -333,15 +409,50 @@ public final class Replicator implements AutoCloseable {
                 options.metrics().syncFailed();
                 lastSyncError = e.getMessage();
                 log.warn("{} - sync failed, will retry: {}", options.name(), e.toString());
+                if (awaited && !pause(100)) {
+                    return;
+                }
             }
+        }
+    }
+
+    /** Whether a caller waits for durability that no sync has covered yet. Caller holds signalMonitor. */
+    private boolean awaitedLocked() {
+        return durableRequested > durableCovered;
+    }
+
+    private static boolean pause(long millis) {
+        try {
+            Thread.sleep(millis);
+            return true;
+        } catch (InterruptedException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Lets the upload under way finish before staging the next file, so the commits of everyone who
+     * started waiting meanwhile share one file and one upload. Bounded, because during an outage
+     * uploads do not finish and local staging must go on.
+     */
+    private void awaitUploadIdle() throws InterruptedException {
+        Uploader current = uploader;
+        long staged;
+        synchronized (syncLock) {
+            staged = txid;
+        }
+        if (current != null) {
+            current.awaitUploaded(staged, GROUP_WAIT_LIMIT);
         }
     }
 
     private void awaitSpacing() throws InterruptedException {
         long deadline = lastStagedNanos + SIGNAL_SPACING_NANOS;
         synchronized (signalMonitor) {
-            // Signals keep arriving while we wait; only the time or a stop ends the wait.
-            for (long wait = deadline - System.nanoTime(); wait > 0 && !stopping; wait = deadline - System.nanoTime()) {
+            // Signals keep arriving while we wait; only the time, a stop or a caller waiting for
+            // durability ends the wait.
+            for (long wait = deadline - System.nanoTime(); wait > 0 && !stopping && !awaitedLocked();
+                 wait = deadline - System.nanoTime()) {
                 signalMonitor.wait(wait / 1_000_000, (int) (wait % 1_000_000));
             }
             signalled = false;
@@ -354,8 +465,29 @@ public final class Replicator implements AutoCloseable {
         }
     }
 
-    /** One sync; returns whether a file was staged. Caller holds syncLock. */
+    /**
+     * One sync; returns whether a file was staged. Caller holds syncLock. Every caller waiting for
+     * durability before it started is covered by it: the WAL is read after their commits returned.
+     */
     private boolean syncLocked() throws IOException {
+        long ticket;
+        synchronized (signalMonitor) {
+            ticket = durableRequested;
+        }
+        Instant started = options.clock().instant();
+        boolean staged = syncLockedOnce();
+        lag.synced(started, staged ? txid : 0);
+        synchronized (signalMonitor) {
+            if (ticket > durableCovered) {
+                durableCovered = ticket;
+                coveredTxid = txid;
+                signalMonitor.notifyAll();
+            }
+        }
+        return staged;
+    }
+
+    private boolean syncLockedOnce() throws IOException {
         try {
             pin.renew();
         } catch (SQLException e) {
