@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.github.durablesqlite.DurableDataSource;
 import io.github.durablesqlite.DurableSqlite;
+import io.github.durablesqlite.Durability;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +14,6 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.function.UnaryOperator;
 import javax.sql.DataSource;
 import org.sqlite.SQLiteConfig;
@@ -28,6 +28,7 @@ record Contender(String name, Kind kind, UnaryOperator<DurableSqlite.Builder> se
 
     static final Contender PLAIN = new Contender("sqlite-jdbc + HikariCP (no replication)", Kind.PLAIN, b -> b);
     static final Contender ASYNC = new Contender("durable-sqlite async", Kind.DURABLE, b -> b);
+    static final Contender SYNC = new Contender("durable-sqlite sync", Kind.DURABLE, b -> b.durability(Durability.SYNC));
     static final Contender CLI = new Contender("durable-sqlite replicate (process)", Kind.CLI_PROCESS, b -> b);
     static final Contender LITESTREAM = new Contender("Litestream 0.3.13 sidecar", Kind.LITESTREAM_PROCESS, b -> b);
 
@@ -168,9 +169,5 @@ record Contender(String name, Kind kind, UnaryOperator<DurableSqlite.Builder> se
             }
             Thread.sleep(20);
         }
-    }
-
-    static Map<String, String> none() {
-        return Map.of();
     }
 }

@@ -31,8 +31,10 @@ final class Document {
         md.append("`--full` uses the sizes the targets name (a 1 GiB restore after 50,000 commits, a 2 GiB database "
                 + "for memory, longer windows; give the benchmark JVM room for the in-memory S3 server: "
                 + "`java -Xmx8g -jar ...`). Without `--write-docs` the report goes to standard output, or to "
-                + "`--out FILE` with its charts beside it. `--smoke` is the seconds-long form `QuickBenchmarkSmokeTest` "
-                + "runs in every build so the harness cannot rot; it never writes the docs.\n\n");
+                + "`--out FILE` with its charts beside it. `--smoke` is the tiny form `QuickBenchmarkSmokeTest` "
+                + "runs in every build "
+                + "so the harness cannot rot (about a minute on a busy 2-core machine, most of it starting child "
+                + "processes); it never writes the docs.\n\n");
         md.append("## This run\n\n");
         md.append(f("- Set: **%s**, %s, run time %s.%n", settings.name(), Main.now(), Main.duration(report.figure("run-seconds"))));
         md.append(f("- Machine: %d cores, %s memory, %s %s (%s); Java %s (%s). Shared with other work while it ran: "

@@ -73,8 +73,8 @@ public final class Main {
         long started = System.nanoTime();
         Path work = Files.createTempDirectory("durable-sqlite-bench");
         try (LocalS3 s3 = LocalS3.start()) {
-            List<Contender> writers = new ArrayList<>(List.of(Contender.PLAIN, Contender.ASYNC));
-            List<Contender> manyWriters = new ArrayList<>(List.of(Contender.PLAIN));
+            List<Contender> writers = new ArrayList<>(List.of(Contender.PLAIN, Contender.ASYNC, Contender.SYNC));
+            List<Contender> manyWriters = new ArrayList<>(List.of(Contender.PLAIN, Contender.SYNC));
             List<Contender> lag = new ArrayList<>(List.of(Contender.ASYNC));
             if (tools.hasCli()) {
                 lag.add(Contender.CLI);

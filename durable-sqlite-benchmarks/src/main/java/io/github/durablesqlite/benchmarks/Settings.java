@@ -14,7 +14,7 @@ record Settings(String name, int writeSeconds, int writeRounds, int sparseSample
     }
 
     static Settings quick() {
-        return new Settings("quick", 3, 3, 30, 200, 8, 20, 15, 128 * MIB, 10_000, 3, 256 * MIB);
+        return new Settings("quick", 2, 3, 30, 200, 6, 15, 10, 128 * MIB, 10_000, 3, 128 * MIB);
     }
 
     static Settings full() {
