@@ -58,7 +58,7 @@ final class LagScenario {
             live.forEach(l -> s3.store().reset(l.prefix()));
             long windowStart = System.nanoTime();
             Map<Live, List<Long>> commits = commitOnSchedule(live, 1, settings.sparseSamples());
-            Thread.sleep(3000);
+            Thread.sleep(settings.settleMillis());
             perHour.put("1 commit/s", requestsPerHour(live, windowStart));
             for (Live l : live) {
                 sparse.put(l.contender(), lags(l, commits.get(l)));
@@ -84,7 +84,7 @@ final class LagScenario {
                 Map<Live, List<Long>> times = commitOnSchedule(List.of(l), settings.denseRate(),
                         settings.denseRate() * settings.denseSeconds());
                 denseRate.put(l.contender(), times.get(l).size() / ((System.nanoTime() - start) / 1e9));
-                Thread.sleep(3000);
+                Thread.sleep(settings.settleMillis());
                 dense.put(l.contender(), lags(l, times.get(l)));
                 System.err.println("lag: dense done for " + l.contender().name());
             }
@@ -208,7 +208,7 @@ final class LagScenario {
                 + "DELETE free; storage $0.023 per GB-month (the replica's size is about the database's size for "
                 + "both tools, so storage is not compared here). A short window scaled up is an estimate: a "
                 + "compaction or snapshot that runs every few minutes or hours may fall outside it.%n%n",
-                settings.idleSeconds(), settings.sparseSamples() + 3, settings.costSeconds()));
+                settings.idleSeconds(), settings.sparseSamples() + settings.settleMillis() / 1000, settings.costSeconds()));
         cost.append("| load | contender | requests per hour by operation | total per hour | requests $ per month |\n"
                 + "| --- | --- | --- | --- | --- |\n");
         SvgChart costChart = new SvgChart("Object-store requests per hour", "requests per hour (label: $ per month)");

@@ -87,7 +87,7 @@ final class MemoryScenario {
         int seen = -1;
         while (seen != s3.store().puts(prefix).size()) {
             seen = s3.store().puts(prefix).size();
-            Thread.sleep(3000);
+            Thread.sleep(settings.settleMillis());
         }
     }
 

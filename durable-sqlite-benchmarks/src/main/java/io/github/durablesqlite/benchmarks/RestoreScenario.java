@@ -83,7 +83,7 @@ final class RestoreScenario {
             if (commits > 0) {
                 SampleDatabase.history(ds, commits);
                 ds.replicateNow(Duration.ofMinutes(1));
-                Thread.sleep(6000);
+                Thread.sleep(2L * settings.settleMillis()); // compaction runs every 1 s and 5 s
             }
         }
     }
@@ -95,7 +95,7 @@ final class RestoreScenario {
             if (commits > 0) {
                 SampleDatabase.history(running.dataSource(), commits);
             }
-            awaitQuiet("restore-theirs", Duration.ofSeconds(3));
+            awaitQuiet("restore-theirs", Duration.ofMillis(settings.settleMillis()));
         }
     }
 
