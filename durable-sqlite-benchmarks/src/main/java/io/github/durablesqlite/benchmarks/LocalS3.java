@@ -64,6 +64,15 @@ final class LocalS3 implements AutoCloseable {
                 .build();
     }
 
+    /** Waits until no object arrived under {@code prefix} for {@code quiet}: the replicator has caught up. */
+    void awaitQuiet(String prefix, java.time.Duration quiet) throws InterruptedException {
+        int seen = -1;
+        while (seen != store.puts(prefix).size()) {
+            seen = store.puts(prefix).size();
+            Thread.sleep(quiet.toMillis());
+        }
+    }
+
     @Override
     public void close() throws Exception {
         proxy.stop();

@@ -55,7 +55,7 @@ final class MemoryScenario {
             try (var pool = Contender.plainPool(db, 2)) {
                 SampleDatabase.history(pool, COMMITS);
             }
-            awaitQuiet(prefix);
+            s3.awaitQuiet(prefix, Duration.ofMillis(settings.settleMillis()));
             // SIGTERM reaches the JVM (time's child); time then reports its peak and exits.
             Duration stopped = child.stopDescendants(Duration.ofSeconds(30));
             peaks.add(peak(f("replicate: first full copy + start-up snapshot, then %,d commits", COMMITS), rss, gc,
@@ -81,14 +81,6 @@ final class MemoryScenario {
                 "java", "-Xmx256m", "-Xlog:gc:file=" + gc, "-jar", tools.cliJar().toString()));
         command.addAll(List.of(args));
         return command;
-    }
-
-    private void awaitQuiet(String prefix) throws InterruptedException {
-        int seen = -1;
-        while (seen != s3.store().puts(prefix).size()) {
-            seen = s3.store().puts(prefix).size();
-            Thread.sleep(settings.settleMillis());
-        }
     }
 
     private static Peak peak(String phase, Path rss, Path gc, String outcome) throws Exception {

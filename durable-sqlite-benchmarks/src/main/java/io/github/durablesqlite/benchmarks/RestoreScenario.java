@@ -95,20 +95,7 @@ final class RestoreScenario {
             if (commits > 0) {
                 SampleDatabase.history(running.dataSource(), commits);
             }
-            awaitQuiet("restore-theirs", Duration.ofMillis(settings.settleMillis()));
-        }
-    }
-
-    /** Waits until no PUT arrived under {@code prefix} for {@code quiet}. */
-    private void awaitQuiet(String prefix, Duration quiet) throws InterruptedException {
-        int seen = -1;
-        while (true) {
-            int now = s3.store().puts(prefix).size();
-            if (now == seen) {
-                return;
-            }
-            seen = now;
-            Thread.sleep(quiet.toMillis());
+            s3.awaitQuiet("restore-theirs", Duration.ofMillis(settings.settleMillis()));
         }
     }
 
