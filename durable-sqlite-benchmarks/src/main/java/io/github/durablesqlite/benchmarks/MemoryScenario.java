@@ -117,7 +117,7 @@ final class MemoryScenario {
         for (Peak p : peaks) {
             md.append(f("| %s | %s | %.0f MiB | %d MiB | %d |%n", p.phase(), p.outcome(), p.rssKib() / 1024.0,
                     p.heapMib(), p.collections()));
-            String name = p.phase().substring(0, p.phase().indexOf(p.phase().contains(":") ? ':' : ' '));
+            String name = p.phase().split("[:(]")[0].strip();
             chart.bar(name, "peak RSS", p.rssKib() / 1024.0, f("%.0f MiB", p.rssKib() / 1024.0), 0);
             chart.bar(name, "peak heap", p.heapMib(), f("%d MiB", p.heapMib()), 1);
             maxHeap = Math.max(maxHeap, p.heapMib());

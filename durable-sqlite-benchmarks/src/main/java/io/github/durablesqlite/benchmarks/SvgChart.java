@@ -12,7 +12,7 @@ import java.util.Locale;
 final class SvgChart {
     private static final int WIDTH = 1000;
     private static final int LABEL_WIDTH = 470;
-    private static final int VALUE_ROOM = 150;
+    private static final int VALUE_ROOM = 210;
     private static final int ROW = 22;
     private static final String[] COLORS = {"#4c78a8", "#f58518", "#54a24b", "#e45756", "#72b7b2", "#b279a2"};
 
