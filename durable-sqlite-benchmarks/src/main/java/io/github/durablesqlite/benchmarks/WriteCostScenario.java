@@ -1,0 +1,158 @@
+package io.github.durablesqlite.benchmarks;
+
+import static io.github.durablesqlite.benchmarks.Stats.f;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import javax.sql.DataSource;
+
+/**
+ * Scenario 1, write cost: the same insert workload against each contender, in alternating rounds
+ * (the contenders' order rotates each round) so that the noise of a shared machine falls on all
+ * of them alike. Each cell gets a fresh database and prefix; the figure is commits per second.
+ */
+final class WriteCostScenario {
+    record Workload(String name, int threads, int rowsPerCommit) {}
+
+    private static final String VALUE = "x".repeat(100);
+
+    private final Settings settings;
+    private final LocalS3 s3;
+    private final Tools tools;
+    private final Path work;
+    private int cell;
+
+    WriteCostScenario(Settings settings, LocalS3 s3, Tools tools, Path work) {
+        this.settings = settings;
+        this.s3 = s3;
+        this.tools = tools;
+        this.work = work;
+    }
+
+    void run(Report report, List<Contender> contenders, List<Contender> manyWriters) throws Exception {
+        List<Workload> workloads = List.of(
+                new Workload("single-row autocommit, 1 writer", 1, 1),
+                new Workload("single-row autocommit, 8 writers", 8, 1),
+                new Workload("100-row transactions, 1 writer", 1, 100),
+                new Workload("100-row transactions, 8 writers", 8, 100));
+        Map<Workload, List<Contender>> cells = new LinkedHashMap<>();
+        // The smoke set keeps one single-row and one transaction workload: every code path, half the cells.
+        (settings.name().equals("smoke") ? List.of(workloads.get(0), workloads.get(3)) : workloads)
+                .forEach(w -> cells.put(w, contenders));
+        if (manyWriters.size() > 1) {
+            cells.put(new Workload("single-row autocommit, 32 writers", 32, 1), manyWriters);
+        }
+        Map<Workload, Map<Contender, List<Double>>> results = new LinkedHashMap<>();
+        for (int round = 0; round < settings.writeRounds(); round++) {
+            for (Map.Entry<Workload, List<Contender>> entry : cells.entrySet()) {
+                List<Contender> order = new ArrayList<>(entry.getValue());
+                java.util.Collections.rotate(order, -round);
+                for (Contender contender : order) {
+                    double rate = measure(entry.getKey(), contender);
+                    results.computeIfAbsent(entry.getKey(), k -> new LinkedHashMap<>())
+                            .computeIfAbsent(contender, k -> new ArrayList<>()).add(rate);
+                    System.err.printf("write cost round %d: %s / %s: %.0f commits/s%n", round + 1,
+                            entry.getKey().name(), contender.name(), rate);
+                }
+            }
+        }
+        write(report, results);
+    }
+
+    private double measure(Workload workload, Contender contender) throws Exception {
+        Path dir = Files.createDirectories(work.resolve("write-" + (++cell)));
+        String prefix = "write" + cell;
+        try (Contender.Running running = contender.start(dir.resolve("app.db"), s3, prefix, workload.threads() + 2, tools)) {
+            return commitsPerSecond(running.dataSource(), workload, settings.writeSeconds());
+        } finally {
+            Main.deleteRecursively(dir);
+        }
+    }
+
+    /** Runs the workload on {@code threads} connections for {@code seconds}; commits per second over all of them. */
+    static double commitsPerSecond(DataSource ds, Workload workload, double seconds) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(workload.threads());
+        try {
+            long start = System.nanoTime();
+            long deadline = start + (long) (seconds * 1e9);
+            List<Future<Long>> futures = new ArrayList<>();
+            for (int t = 0; t < workload.threads(); t++) {
+                futures.add(pool.submit(() -> writeUntil(ds, workload.rowsPerCommit(), deadline)));
+            }
+            long commits = 0;
+            for (Future<Long> f : futures) {
+                commits += f.get();
+            }
+            return commits / ((System.nanoTime() - start) / 1e9);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    private static long writeUntil(DataSource ds, int rowsPerCommit, long deadline) throws Exception {
+        long commits = 0;
+        try (Connection c = ds.getConnection(); PreparedStatement insert = c.prepareStatement("INSERT INTO t(v) VALUES (?)")) {
+            c.setAutoCommit(rowsPerCommit == 1);
+            while (System.nanoTime() < deadline) {
+                for (int i = 0; i < rowsPerCommit; i++) {
+                    insert.setString(1, VALUE);
+                    insert.executeUpdate();
+                }
+                if (rowsPerCommit > 1) {
+                    c.commit();
+                }
+                commits++;
+            }
+        }
+        return commits;
+    }
+
+    private void write(Report report, Map<Workload, Map<Contender, List<Double>>> results) {
+        StringBuilder md = new StringBuilder("## 1. Write cost\n\n");
+        md.append(f("Commits per second, %d rounds of %d s per cell; in each round every contender runs every workload "
+                + "on a fresh database, the contenders' order rotating from round to round. Median, spread (min - max) "
+                + "and the ratio of medians to the plain pool measured in the same run. Every replicating contender "
+                + "ships to the same local S3 server. A 100-row transaction counts as one commit. All "
+                + "contenders use sqlite-jdbc's defaults (WAL, synchronous=FULL: an fsync per commit), so on this "
+                + "machine's disk the plain pool is bound by fsync, not by the CPU.%n%n",
+                settings.writeRounds(), settings.writeSeconds()));
+        SvgChart chart = new SvgChart("Write cost: commits per second (median)", "commits/s; label: median (ratio to plain)");
+        for (Map.Entry<Workload, Map<Contender, List<Double>>> w : results.entrySet()) {
+            md.append("### ").append(w.getKey().name()).append("\n\n");
+            md.append("| contender | commits/s per round | median | spread | ratio to plain |\n| --- | --- | --- | --- | --- |\n");
+            double plain = Stats.median(w.getValue().getOrDefault(Contender.PLAIN, List.of()));
+            for (Map.Entry<Contender, List<Double>> c : w.getValue().entrySet()) {
+                double median = Stats.median(c.getValue());
+                double ratio = median / plain;
+                md.append(f("| %s | %s | %.0f | %s | %.2f |%n", c.getKey().name(),
+                        String.join(", ", c.getValue().stream().map(v -> f("%.0f", v)).toList()), median,
+                        Stats.spread(c.getValue(), "%.0f"), ratio));
+                chart.bar(w.getKey().name(), c.getKey().name(), median, f("%.0f (%.2f×)", median, ratio),
+                        colorOf(c.getKey()));
+                report.figure("write/" + w.getKey().name() + "/" + c.getKey().name(), median);
+                report.figure("write-ratio/" + w.getKey().name() + "/" + c.getKey().name(), ratio);
+            }
+            md.append('\n');
+        }
+        report.section(md.toString());
+        report.chart("write-cost", chart);
+    }
+
+    static int colorOf(Contender c) {
+        return switch (c.kind()) {
+            case PLAIN -> 0;
+            case DURABLE -> c == Contender.ASYNC ? 1 : 5;
+            case CLI_PROCESS -> 4;
+            case LITESTREAM_PROCESS -> 3;
+        };
+    }
+}
