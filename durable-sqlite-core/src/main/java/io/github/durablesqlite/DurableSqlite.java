@@ -249,7 +249,7 @@ public final class DurableSqlite {
 
         /**
          * Whether this data source takes the replica's lease, so that a second instance pointed at the
-         * same replica fails to start instead of writing to it too (docs/reliability-lease.md). Default true.
+         * same replica fails to start instead of writing to it too (docs/reliability.md). Default true.
          */
         public Builder lease(boolean value) {
             this.lease = value;

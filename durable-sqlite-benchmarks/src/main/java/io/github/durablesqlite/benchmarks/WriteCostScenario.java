@@ -30,6 +30,8 @@ final class WriteCostScenario {
     private final Tools tools;
     private final Path work;
     private int cell;
+    /** Every commit's duration in milliseconds, per workload and contender, over all rounds. */
+    private final Map<String, List<Double>> latencies = new java.util.concurrent.ConcurrentHashMap<>();
 
     WriteCostScenario(Settings settings, LocalS3 s3, Tools tools, Path work) {
         this.settings = settings;
@@ -72,21 +74,24 @@ final class WriteCostScenario {
         Path dir = Files.createDirectories(work.resolve("write-" + (++cell)));
         String prefix = "write" + cell;
         try (Contender.Running running = contender.start(dir.resolve("app.db"), s3, prefix, workload.threads() + 2, tools)) {
-            return commitsPerSecond(running.dataSource(), workload, settings.writeSeconds());
+            List<Double> durations = latencies.computeIfAbsent(workload.name() + "/" + contender.name(),
+                    k -> java.util.Collections.synchronizedList(new ArrayList<>()));
+            return commitsPerSecond(running.dataSource(), workload, settings.writeSeconds(), durations);
         } finally {
             Main.deleteRecursively(dir);
         }
     }
 
     /** Runs the workload on {@code threads} connections for {@code seconds}; commits per second over all of them. */
-    static double commitsPerSecond(DataSource ds, Workload workload, double seconds) throws Exception {
+    static double commitsPerSecond(DataSource ds, Workload workload, double seconds, List<Double> durations)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(workload.threads());
         try {
             long start = System.nanoTime();
             long deadline = start + (long) (seconds * 1e9);
             List<Future<Long>> futures = new ArrayList<>();
             for (int t = 0; t < workload.threads(); t++) {
-                futures.add(pool.submit(() -> writeUntil(ds, workload.rowsPerCommit(), deadline)));
+                futures.add(pool.submit(() -> writeUntil(ds, workload.rowsPerCommit(), deadline, durations)));
             }
             long commits = 0;
             for (Future<Long> f : futures) {
@@ -98,11 +103,14 @@ final class WriteCostScenario {
         }
     }
 
-    private static long writeUntil(DataSource ds, int rowsPerCommit, long deadline) throws Exception {
+    private static long writeUntil(DataSource ds, int rowsPerCommit, long deadline, List<Double> durations)
+            throws Exception {
         long commits = 0;
+        List<Double> mine = new ArrayList<>();
         try (Connection c = ds.getConnection(); PreparedStatement insert = c.prepareStatement("INSERT INTO t(v) VALUES (?)")) {
             c.setAutoCommit(rowsPerCommit == 1);
             while (System.nanoTime() < deadline) {
+                long started = System.nanoTime();
                 for (int i = 0; i < rowsPerCommit; i++) {
                     insert.setString(1, VALUE);
                     insert.executeUpdate();
@@ -110,9 +118,11 @@ final class WriteCostScenario {
                 if (rowsPerCommit > 1) {
                     c.commit();
                 }
+                mine.add((System.nanoTime() - started) / 1e6);
                 commits++;
             }
         }
+        durations.addAll(mine);
         return commits;
     }
 
@@ -121,21 +131,28 @@ final class WriteCostScenario {
         md.append(f("Commits per second, %d rounds of %d s per cell; in each round every contender runs every workload "
                 + "on a fresh database, the contenders' order rotating from round to round. Median, spread (min - max) "
                 + "and the ratio of medians to the plain pool measured in the same run. Every replicating contender "
-                + "ships to the same local S3 server. A 100-row transaction counts as one commit. All "
+                + "ships to the same local S3 server. A 100-row transaction counts as one commit; commit p50 / p99 is the "
+                + "time of one commit (its rows and the commit), over all rounds. All "
                 + "contenders use sqlite-jdbc's defaults (WAL, synchronous=FULL: an fsync per commit), so on this "
                 + "machine's disk the plain pool is bound by fsync, not by the CPU.%n%n",
                 settings.writeRounds(), settings.writeSeconds()));
         SvgChart chart = new SvgChart("Write cost: commits per second (median)", "commits/s; label: median (ratio to plain)");
         for (Map.Entry<Workload, Map<Contender, List<Double>>> w : results.entrySet()) {
             md.append("### ").append(w.getKey().name()).append("\n\n");
-            md.append("| contender | commits/s per round | median | spread | ratio to plain |\n| --- | --- | --- | --- | --- |\n");
+            md.append("| contender | commits/s per round | median | spread | ratio to plain | commit p50 / p99 |\n"
+                    + "| --- | --- | --- | --- | --- | --- |\n");
             double plain = Stats.median(w.getValue().getOrDefault(Contender.PLAIN, List.of()));
             for (Map.Entry<Contender, List<Double>> c : w.getValue().entrySet()) {
                 double median = Stats.median(c.getValue());
                 double ratio = median / plain;
-                md.append(f("| %s | %s | %.0f | %s | %.2f |%n", c.getKey().name(),
+                List<Double> durations = List.copyOf(latencies.getOrDefault(w.getKey().name() + "/" + c.getKey().name(),
+                        List.of()));
+                md.append(f("| %s | %s | %.0f | %s | %.2f | %.1f / %.1f ms |%n", c.getKey().name(),
                         String.join(", ", c.getValue().stream().map(v -> f("%.0f", v)).toList()), median,
-                        Stats.spread(c.getValue(), "%.0f"), ratio));
+                        Stats.spread(c.getValue(), "%.0f"), ratio, Stats.percentile(durations, 50),
+                        Stats.percentile(durations, 99)));
+                report.figure("commit-p50/" + w.getKey().name() + "/" + c.getKey().name(), Stats.percentile(durations, 50));
+                report.figure("commit-p99/" + w.getKey().name() + "/" + c.getKey().name(), Stats.percentile(durations, 99));
                 chart.bar(w.getKey().name(), c.getKey().name(), median, f("%.0f (%.2f×)", median, ratio),
                         colorOf(c.getKey()));
                 report.figure("write/" + w.getKey().name() + "/" + c.getKey().name(), median);

@@ -72,7 +72,7 @@ final class ReplicateCommand implements Callable<Integer> {
     String verifyInterval;
 
     @Option(names = "--no-lease", description = "Do not take the replica's lease: another instance may then "
-            + "replicate to the same replica at the same time (see docs/reliability-lease.md).")
+            + "replicate to the same replica at the same time (see docs/reliability.md).")
     boolean noLease;
 
     @Option(names = "--lease-ttl", paramLabel = "DURATION",

@@ -19,7 +19,7 @@ import java.util.HexFormat;
  * (POSIX locks do not exclude threads of one process): the read, the version check and the atomic
  * rename are then one step. The version is a digest of the content, which names its holder and
  * renewal time and so never repeats. Locks over a network file system are only as good as its
- * locking; docs/reliability-lease.md says so.
+ * locking; docs/reliability.md says so.
  */
 final class FileLeaseObject implements LeaseStore {
     private static final Object JVM_LOCK = new Object();

@@ -13,7 +13,7 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  * The lease object on S3, written with conditional requests: PutObject with {@code If-None-Match: *}
  * to create, with {@code If-Match: <ETag>} to replace, DeleteObject with {@code If-Match} to delete.
  * AWS S3 evaluates both conditions atomically; a store that ignores them gives no protection, which
- * is why docs/reliability-lease.md lists what a store must do.
+ * is why docs/reliability.md lists what a store must do.
  */
 final class S3LeaseObject implements LeaseStore {
     private final S3Client s3;

@@ -35,7 +35,7 @@ class CrashLoopTest {
     private static final Path LOGS = Path.of("target", "crashloop");
 
     /**
-     * What async mode may lose, as docs/reliability-crashloop.md derives it: under a steady write load a
+     * What async mode may lose, as docs/reliability.md derives it: under a steady write load a
      * commit reaches the replica within one sync interval (1 s, the spacing of commit-started syncs) plus
      * one sync and upload. Two more seconds cover that sync and upload on a loaded machine (measured up
      * to 0.9 s with other builds running on the same two cores).

@@ -29,8 +29,12 @@ import org.junit.jupiter.api.Test;
 class SurvivesLossOfTheMachineTest {
 
     private static final Duration SYNC_INTERVAL = Duration.ofSeconds(1);
-    /** A note acknowledged this long before a SIGKILL must be in the replica. */
-    private static final Duration DURABLE_AFTER = SYNC_INTERVAL.plusSeconds(1);
+    /**
+     * A note acknowledged this long before a SIGKILL must be in the replica: under a continuous load
+     * uploads are one sync interval apart, plus the upload itself, which on a loaded two-core machine
+     * shared with S3Proxy and Caddy takes up to a second (docs/reliability.md).
+     */
+    private static final Duration DURABLE_AFTER = SYNC_INTERVAL.plusSeconds(2);
 
     private static S3ProxyProcess s3;
 
