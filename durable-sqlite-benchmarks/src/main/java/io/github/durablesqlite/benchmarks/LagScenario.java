@@ -163,7 +163,7 @@ final class LagScenario {
     static double monthlyDollars(Map<String, Double> perHour) {
         double dollars = 0;
         for (Map.Entry<String, Double> e : perHour.entrySet()) {
-            double price = switch (e.getKey()) {
+            double price = switch (e.getKey().replaceFirst("^lease ", "")) {
                 case "PUT", "COPY", "POST", "LIST" -> PRICE_PER_1000[0];
                 case "GET", "HEAD" -> PRICE_PER_1000[1];
                 default -> 0;

@@ -85,6 +85,10 @@ public final class Replicator implements AutoCloseable {
 
     // Guarded by signalMonitor.
     private boolean signalled;
+    // Whether the first commit signal since the last sync came after a pause in commits; then it is
+    // shipped at once instead of waiting for the spacing.
+    private boolean quietBefore;
+    private long lastSignalNanos;
     private boolean stopping;
     // Group commit: callers waiting for durability take a ticket (durableRequested); every sync that
     // starts after a ticket was taken covers it, and records the TXID the replica must reach.
@@ -99,8 +103,9 @@ public final class Replicator implements AutoCloseable {
     private volatile int joinFailures;
     private long nextJoinAttemptNanos;
     /**
-     * Least time between two syncs that commit signals start: the sync interval. The first commit
-     * after a quiet interval is shipped at once; under a dense write load commits are grouped, so
+     * Least time between two syncs that commit signals start: the sync interval. A commit that comes
+     * after a pause in commits of at least half the interval is shipped at once (so one commit a
+     * second is never held back); under a dense write load commits are grouped, so
      * the store sees at most one upload per interval (as with Litestream) and a page rewritten by
      * many commits is encoded and shipped once. Measured (docs/benchmarks.md): at 100 ms a load of
      * 100 commits/s cost ten times Litestream's PUT requests; at 20 ms single-row inserts lost about
@@ -273,6 +278,12 @@ public final class Replicator implements AutoCloseable {
     public void signal() {
         lag.committed(options.clock().instant());
         synchronized (signalMonitor) {
+            long now = System.nanoTime();
+            if (!signalled) {
+                // Half the spacing: one commit a second is "sparse" at the default 1 s interval.
+                quietBefore = now - lastSignalNanos >= signalSpacingNanos / 2;
+            }
+            lastSignalNanos = now;
             signalled = true;
             signalMonitor.notifyAll();
         }
@@ -424,6 +435,7 @@ public final class Replicator implements AutoCloseable {
         long intervalNanos = Math.max(1, options.syncInterval().toNanos());
         while (true) {
             boolean bySignal;
+            boolean quiet;
             boolean awaited;
             synchronized (signalMonitor) {
                 long deadline = System.nanoTime() + intervalNanos;
@@ -439,6 +451,7 @@ public final class Replicator implements AutoCloseable {
                     return;
                 }
                 bySignal = signalled;
+                quiet = quietBefore;
                 signalled = false;
                 awaited = awaitedLocked();
             }
@@ -451,7 +464,7 @@ public final class Replicator implements AutoCloseable {
                 }
                 if (awaited) {
                     awaitUploadIdle();
-                } else if (bySignal) {
+                } else if (bySignal && !quiet) {
                     awaitSpacing();
                 }
                 boolean found = syncOnce();
