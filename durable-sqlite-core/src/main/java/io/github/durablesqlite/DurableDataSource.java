@@ -11,15 +11,12 @@ import io.github.durablesqlite.replication.Restorer;
 import io.github.durablesqlite.replication.ReplicationOptions;
 import java.io.Closeable;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
 import java.time.Duration;
 import java.util.Map;
-import java.util.logging.Logger;
 import javax.sql.DataSource;
 import org.slf4j.LoggerFactory;
 import org.sqlite.SQLiteConfig;
@@ -29,7 +26,7 @@ import org.sqlite.SQLiteConfig;
  * {@link #getConnection()} it restores a missing database from the replica, starts replication,
  * and only then opens the pool (a pool's first connection would otherwise create an empty file).
  */
-public final class DurableDataSource implements DataSource, Closeable {
+public final class DurableDataSource extends LocalDataSource implements Closeable {
     private static final org.slf4j.Logger log = LoggerFactory.getLogger(DurableDataSource.class);
 
     private final DurableSqlite.Builder settings;
@@ -294,30 +291,5 @@ public final class DurableDataSource implements DataSource, Closeable {
     public boolean isWrapperFor(Class<?> iface) throws SQLException {
         return iface.isInstance(this) || iface.isAssignableFrom(HikariDataSource.class)
                 || start().isWrapperFor(iface);
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-        // SLF4J is used for logging.
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-        // Connections are local files; there is nothing to time out on login.
-    }
-
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException("durable-sqlite logs through SLF4J");
     }
 }

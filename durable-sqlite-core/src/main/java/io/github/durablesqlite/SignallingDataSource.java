@@ -1,11 +1,7 @@
 package io.github.durablesqlite;
 
-import java.io.PrintWriter;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.SQLFeatureNotSupportedException;
-import java.util.logging.Logger;
-import javax.sql.DataSource;
 import org.sqlite.SQLiteCommitListener;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteConnection;
@@ -17,7 +13,7 @@ import org.sqlite.SQLiteDataSource;
  * on its own thread once the commit has landed. When the commit gate is active (sync mode, max
  * lag), connections are handed out wrapped so commits also pass through it.
  */
-final class SignallingDataSource implements DataSource {
+final class SignallingDataSource extends LocalDataSource {
     private final SQLiteDataSource sqlite;
     private final Runnable onCommit;
     private final CommitGate gate;
@@ -57,31 +53,6 @@ final class SignallingDataSource implements DataSource {
             }
         });
         return session == null ? connection : GatedJdbc.wrap(session);
-    }
-
-    @Override
-    public PrintWriter getLogWriter() {
-        return null;
-    }
-
-    @Override
-    public void setLogWriter(PrintWriter out) {
-        // SLF4J is used for logging.
-    }
-
-    @Override
-    public void setLoginTimeout(int seconds) {
-        // Connections are local files; there is nothing to time out on login.
-    }
-
-    @Override
-    public int getLoginTimeout() {
-        return 0;
-    }
-
-    @Override
-    public Logger getParentLogger() throws SQLFeatureNotSupportedException {
-        throw new SQLFeatureNotSupportedException("durable-sqlite logs through SLF4J");
     }
 
     @Override
