@@ -10,7 +10,7 @@ import io.github.durablesqlite.replica.ReplicaClient;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
+import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
@@ -28,6 +28,8 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.function.LongConsumer;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -127,10 +129,15 @@ public final class Restorer {
         List<ReadLeases.Lease> held = new ArrayList<>();
         try {
             Counting counter = new Counting(progress);
-            Applied applied = writePages(tmp, plan, targetTxid, counter, held);
-            verifyIntegrity(tmp);
+            Applied applied;
+            long written;
+            long checksum;
+            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
+                applied = writePages(out, plan, targetTxid, counter, held);
+                written = System.nanoTime();
+                checksum = finish(out, tmp, stateDir != null);
+            }
             long size = Files.size(tmp);
-            long checksum = stateDir == null ? 0 : checksumOf(tmp);
             removeStaleSidecars(target);
             publish(tmp, target);
             Staging.fsyncDirectory(target.getParent());
@@ -139,6 +146,9 @@ public final class Restorer {
             }
             long nanos = System.nanoTime() - started;
             metrics.restored(targetTxid, size, nanos);
+            log.debug("restored {} ({} bytes, {} files) in {} ms: download and write {} ms, then fsync and integrity "
+                    + "check {} ms", target, size, applied.files, nanos / 1_000_000, (written - started) / 1_000_000,
+                    (System.nanoTime() - written) / 1_000_000);
             return new Result(targetTxid, applied.last.pageSize(), size, applied.files, counter.total, nanos,
                     Instant.ofEpochMilli(applied.last.timestamp()));
         } finally {
@@ -157,32 +167,31 @@ public final class Restorer {
      * replicating process, which compacted it into a larger file) leaves the temporary file at the
      * state of the last batch, so the rest is planned again from there.
      */
-    private Applied writePages(Path tmp, List<LtxFileInfo> plan, long targetTxid, Counting counter,
+    private Applied writePages(FileChannel out, List<LtxFileInfo> plan, long targetTxid, Counting counter,
                                List<ReadLeases.Lease> held) throws IOException {
         held.add(leases.acquire(plan));
         LtxHeader last = null;
         int applied = 0;
         int replans = 0;
         List<LtxFileInfo> remaining = plan;
-        try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
-            while (!remaining.isEmpty()) {
-                List<LtxFileInfo> batch = remaining.subList(0, Math.min(remaining.size(), MERGE_FANOUT));
-                try {
-                    last = mergeBatch(batch, out, counter, last == null);
-                } catch (VanishedFile e) {
-                    if (++replans > MAX_REPLANS) {
-                        throw e.explain();
-                    }
-                    remaining = replan(last == null ? 0 : last.maxTxid(), targetTxid, e);
-                    held.add(leases.acquire(remaining));
-                    continue;
+        RestoreFileWriter pages = new RestoreFileWriter(out);
+        while (!remaining.isEmpty()) {
+            List<LtxFileInfo> batch = remaining.subList(0, Math.min(remaining.size(), MERGE_FANOUT));
+            try {
+                last = mergeBatch(batch, pages, counter, last == null);
+            } catch (VanishedFile e) {
+                if (++replans > MAX_REPLANS) {
+                    throw e.explain();
                 }
-                applied += batch.size();
-                // A shrinking transaction freed the pages above its commit.
-                out.truncate((long) last.commit() * last.pageSize());
-                remaining = remaining.subList(batch.size(), remaining.size());
+                remaining = replan(last == null ? 0 : last.maxTxid(), targetTxid, e);
+                held.add(leases.acquire(remaining));
+                continue;
             }
-            out.force(true);
+            applied += batch.size();
+            pages.flush();
+            // A shrinking transaction freed the pages above its commit.
+            out.truncate((long) last.commit() * last.pageSize());
+            remaining = remaining.subList(batch.size(), remaining.size());
         }
         return new Applied(last, applied);
     }
@@ -198,7 +207,7 @@ public final class Restorer {
         }
     }
 
-    private LtxHeader mergeBatch(List<LtxFileInfo> batch, FileChannel out, Counting counter, boolean first)
+    private LtxHeader mergeBatch(List<LtxFileInfo> batch, PageSink sink, Counting counter, boolean first)
             throws IOException {
         List<LtxDecoder> decoders = new ArrayList<>();
         try {
@@ -210,13 +219,6 @@ public final class Restorer {
                 throw new RestoreException("replica file " + ReplicaInspector.describe(client, batch.get(0))
                         + " should be a snapshot (TXID 1) but is not");
             }
-            PageSink sink = (pgno, page) -> {
-                ByteBuffer buffer = ByteBuffer.wrap(page);
-                long position = (long) (pgno - 1) * page.length;
-                while (buffer.hasRemaining()) {
-                    position += out.write(buffer, position);
-                }
-            };
             return LtxMerger.merge(decoders, sink);
         } finally {
             for (LtxDecoder decoder : decoders) {
@@ -274,6 +276,56 @@ public final class Restorer {
                 + "and nothing was written");
     }
 
+    /**
+     * Makes the complete file durable and checks it, returning its checksum for the state file (0 when
+     * not wanted). The fsync (disk-bound) and the checksum run on a second thread while SQLite checks
+     * the file on this one (CPU-bound); all read it from the page cache, so together they take about as
+     * long as the slowest of them. Channels on the file close only after SQLite's connection has:
+     * closing a descriptor of a file drops every POSIX lock this process holds on it.
+     */
+    private static long finish(FileChannel out, Path tmp, boolean wantChecksum) throws IOException {
+        try (DatabaseFile file = wantChecksum ? new DatabaseFile(tmp) : null) {
+            FutureTask<Long> durable = new FutureTask<>(() -> {
+                out.force(true);
+                return file == null ? 0L : ShutdownState.checksum(file);
+            });
+            Thread thread = new Thread(durable, "durable-sqlite-restore-fsync");
+            thread.setDaemon(true);
+            thread.start();
+            try {
+                verifyIntegrity(tmp);
+            } catch (IOException | RuntimeException e) {
+                awaitQuietly(durable);
+                throw e;
+            }
+            return await(durable);
+        }
+    }
+
+    private static long await(FutureTask<Long> task) throws IOException {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while the restored file was written to disk");
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException(e.getCause());
+        }
+    }
+
+    private static void awaitQuietly(FutureTask<Long> task) {
+        try {
+            task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException ignored) {
+            // the integrity check's failure is the one to report
+        }
+    }
+
     private static void verifyIntegrity(Path db) throws IOException {
         try (Connection connection = DriverManager.getConnection("jdbc:sqlite:" + db);
              Statement statement = connection.createStatement()) {
@@ -299,12 +351,6 @@ public final class Restorer {
                         + String.join("; ", problems.subList(0, Math.min(5, problems.size())))
                         + "); the replica is damaged; nothing was written");
             }
-        }
-    }
-
-    private static long checksumOf(Path db) throws IOException {
-        try (DatabaseFile file = new DatabaseFile(db)) {
-            return ShutdownState.checksum(file);
         }
     }
 
