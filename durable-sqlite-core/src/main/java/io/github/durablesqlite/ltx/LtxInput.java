@@ -29,16 +29,39 @@ final class LtxInput {
 
     /** Reads exactly {@code len} bytes; {@code what} names them in the error if the file ends first. */
     void readFully(byte[] b, int off, int len, String what) throws IOException {
+        int done = readUpTo(b, off, len);
+        if (done < len) {
+            throw truncated(what, done, len);
+        }
+    }
+
+    /**
+     * As {@link #readFully(byte[], int, int, String)} for a part of page {@code pgno}; the name
+     * ("WHAT of page N") is only built for the error, as this runs several times per page.
+     */
+    void readFully(byte[] b, int off, int len, String what, int pgno) throws IOException {
+        int done = readUpTo(b, off, len);
+        if (done < len) {
+            throw truncated(what + " of page " + pgno, done, len);
+        }
+    }
+
+    private int readUpTo(byte[] b, int off, int len) throws IOException {
         int done = 0;
         while (done < len) {
             int n = in.read(b, off + done, len - done);
             if (n < 0) {
-                throw fail(position + done, "file is truncated: it ends in " + what + ", "
-                        + (len - done) + " of " + len + " bytes missing");
+                return done;
             }
             done += n;
         }
         position += len;
+        return done;
+    }
+
+    private LtxFormatException truncated(String what, int done, int len) {
+        return fail(position + done, "file is truncated: it ends in " + what + ", "
+                + (len - done) + " of " + len + " bytes missing");
     }
 
     /** One unsigned byte, for varints. */

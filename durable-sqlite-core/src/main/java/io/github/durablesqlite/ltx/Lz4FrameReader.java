@@ -34,7 +34,7 @@ final class Lz4FrameReader {
     /** Reads the frame at the current position into {@code page}, filling it exactly. */
     void read(int pgno, byte[] page) throws IOException {
         long start = in.position();
-        in.readFully(small, 0, 4, "the LZ4 frame magic of page " + pgno);
+        in.readFully(small, 0, 4, "the LZ4 frame magic", pgno);
         int magic = Lz4.getIntLE(small, 0);
         if (magic != Lz4FrameWriter.MAGIC) {
             throw in.fail(start, String.format(
@@ -46,7 +46,7 @@ final class Lz4FrameReader {
         int filled = 0;
         while (true) {
             long blockStart = in.position();
-            in.readFully(small, 0, 4, "an LZ4 block size of page " + pgno);
+            in.readFully(small, 0, 4, "an LZ4 block size", pgno);
             int word = Lz4.getIntLE(small, 0);
             if (word == 0) {
                 break;
@@ -62,7 +62,7 @@ final class Lz4FrameReader {
         }
         if ((flg & FLG_CONTENT_CHECKSUM) != 0) {
             long at = in.position();
-            in.readFully(small, 0, 4, "the LZ4 content checksum of page " + pgno);
+            in.readFully(small, 0, 4, "the LZ4 content checksum", pgno);
             int expected = Lz4.getIntLE(small, 0);
             int actual = Lz4.xxh32(page, 0, page.length);
             if (expected != actual) {
@@ -75,7 +75,7 @@ final class Lz4FrameReader {
     /** Reads and checks FLG, BD, the optional content size and the header checksum; returns FLG. */
     private int readDescriptor(int pgno) throws IOException {
         long at = in.position();
-        in.readFully(small, 0, 2, "the LZ4 frame descriptor of page " + pgno);
+        in.readFully(small, 0, 2, "the LZ4 frame descriptor", pgno);
         int flg = small[0] & 0xFF;
         int bd = small[1] & 0xFF;
         if ((flg & FLG_VERSION_MASK) != FLG_VERSION_1 || (flg & FLG_RESERVED) != 0 || (bd & BD_RESERVED) != 0
@@ -87,10 +87,10 @@ final class Lz4FrameReader {
         }
         int len = 2;
         if ((flg & FLG_CONTENT_SIZE) != 0) {
-            in.readFully(small, 2, 8, "the LZ4 content size of page " + pgno);
+            in.readFully(small, 2, 8, "the LZ4 content size", pgno);
             len += 8;
         }
-        in.readFully(small, len, 1, "the LZ4 header checksum of page " + pgno);
+        in.readFully(small, len, 1, "the LZ4 header checksum", pgno);
         int expected = small[len] & 0xFF;
         int actual = (Lz4.xxh32(small, 0, len) >>> 8) & 0xFF;
         if (expected != actual) {
@@ -112,9 +112,9 @@ final class Lz4FrameReader {
         }
         byte[] data = raw ? page : scratch;
         int dataOff = raw ? filled : 0;
-        in.readFully(data, dataOff, len, "an LZ4 block of page " + pgno);
+        in.readFully(data, dataOff, len, "an LZ4 block", pgno);
         if ((flg & FLG_BLOCK_CHECKSUM) != 0) {
-            in.readFully(small, 0, 4, "an LZ4 block checksum of page " + pgno);
+            in.readFully(small, 0, 4, "an LZ4 block checksum", pgno);
             if (Lz4.getIntLE(small, 0) != Lz4.xxh32(data, dataOff, len)) {
                 throw in.fail(in.position() - 4, "page " + pgno + ": LZ4 block checksum mismatch");
             }

@@ -33,7 +33,7 @@ final class PageFrameReader {
 
     private void readBlock(int pgno, byte[] page, Crc64 crc) throws IOException {
         long at = in.position();
-        in.readFully(sizePrefix, 0, sizePrefix.length, "the compressed size of page " + pgno);
+        in.readFully(sizePrefix, 0, sizePrefix.length, "the compressed size", pgno);
         crc.update(sizePrefix, 0, sizePrefix.length);
         int size = PageFrameWriter.getInt(sizePrefix, 0);
         // No LZ4 encoder produces more than the bound for one page; a larger size is corruption,
@@ -42,7 +42,7 @@ final class PageFrameReader {
             throw in.fail(at, "page " + pgno + ": compressed size " + Integer.toUnsignedString(size)
                     + " is impossible for a page of " + pageSize + " bytes (1.." + compressed.length + ")");
         }
-        in.readFully(compressed, 0, size, "the LZ4 block of page " + pgno);
+        in.readFully(compressed, 0, size, "the LZ4 block", pgno);
         int n;
         try {
             n = Lz4.DECOMPRESSOR.decompress(compressed, 0, size, page, 0, pageSize);
