@@ -69,8 +69,9 @@ final class RestoreCommand implements Callable<Integer> {
             Progress progress = Progress.forTerminal(err);
             Restorer.Result result = restorer.restore(output, targetTxid, at, null, progress);
             progress.done();
-            out.printf("restored %s to TXID %s: %d bytes from %d files in %d ms%n", output, Txids.format(result.txid()),
-                    result.size(), result.files(), result.nanos() / 1_000_000);
+            out.printf("restored %s to TXID %s: %d bytes from %d files in %d ms (%d ms of it fsync and integrity "
+                    + "check)%n", output, Txids.format(result.txid()), result.size(), result.files(),
+                    result.nanos() / 1_000_000, result.verifyNanos() / 1_000_000);
             return 0;
         }
     }

@@ -6,6 +6,7 @@ import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -36,6 +37,19 @@ public interface ReplicaClient extends Closeable {
      *                       always has exact timestamps
      */
     List<LtxFileInfo> listFiles(int level, boolean withTimestamps) throws IOException;
+
+    /**
+     * Files at every level from 0 to {@code maxLevel}, by level, each level in the order of
+     * {@link #listFiles}. The default lists level by level; a store that can list them all in one
+     * request does.
+     */
+    default List<LtxFileInfo> listAllFiles(int maxLevel, boolean withTimestamps) throws IOException {
+        List<LtxFileInfo> files = new ArrayList<>();
+        for (int level = 0; level <= maxLevel; level++) {
+            files.addAll(listFiles(level, withTimestamps));
+        }
+        return files;
+    }
 
     /**
      * Whether {@link #listFiles(int, boolean) listFiles(level, false)} already gives every file's

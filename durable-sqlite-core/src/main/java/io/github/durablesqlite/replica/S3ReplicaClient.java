@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -17,6 +18,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -121,30 +123,73 @@ final class S3ReplicaClient implements ReplicaClient {
     @Override
     public List<LtxFileInfo> listFiles(int level, boolean withTimestamps) throws IOException {
         String levelPrefix = levelPrefix(level);
-        List<S3Object> objects = new ArrayList<>();
-        List<long[]> ranges = new ArrayList<>();
         // The delimiter keeps objects in deeper "directories" out, as the file client only reads one level.
+        return list(levelPrefix, "/", withTimestamps, key -> {
+            long[] range = LtxFileNames.parse(key.substring(levelPrefix.length()));
+            return range == null ? null : new long[] {level, range[0], range[1]};
+        });
+    }
+
+    /**
+     * One listing of the whole prefix instead of one per level: a restore and a start-up ask for
+     * every level, and ten round trips to the store were most of the time of a small restore.
+     */
+    @Override
+    public List<LtxFileInfo> listAllFiles(int maxLevel, boolean withTimestamps) throws IOException {
+        String root = root();
+        return list(root, null, withTimestamps, key -> {
+            int level = levelOf(key, root.length());
+            long[] range = level < 0 || level > maxLevel ? null : LtxFileNames.parse(key.substring(root.length() + 5));
+            return range == null ? null : new long[] {level, range[0], range[1]};
+        });
+    }
+
+    /** The level of {@code <4 hex digits>/...} at {@code at}, or -1 for any other key. */
+    private static int levelOf(String key, int at) {
+        if (key.length() <= at + 5 || key.charAt(at + 4) != '/') {
+            return -1;
+        }
+        int level = 0;
+        for (int i = at; i < at + 4; i++) {
+            int digit = Character.digit(key.charAt(i), 16);
+            if (digit < 0) {
+                return -1;
+            }
+            level = level << 4 | digit;
+        }
+        return level;
+    }
+
+    /**
+     * Lists {@code listPrefix}, keeping the objects that {@code parse} turns into {level, minTxid,
+     * maxTxid}; sorted by level, then as {@link LtxFileNames#ORDER}.
+     */
+    private List<LtxFileInfo> list(String listPrefix, String delimiter, boolean withTimestamps,
+                                   Function<String, long[]> parse) throws IOException {
+        List<S3Object> objects = new ArrayList<>();
+        List<long[]> names = new ArrayList<>();
         ListObjectsV2Request request = ListObjectsV2Request.builder()
-                .bucket(bucket).prefix(levelPrefix).delimiter("/").build();
+                .bucket(bucket).prefix(listPrefix).delimiter(delimiter).build();
         try {
             for (S3Object object : s3.listObjectsV2Paginator(request).contents()) {
-                long[] range = LtxFileNames.parse(object.key().substring(levelPrefix.length()));
-                if (range != null) {
+                long[] name = parse.apply(object.key());
+                if (name != null) {
                     objects.add(object);
-                    ranges.add(range);
+                    names.add(name);
                 }
             }
         } catch (SdkException e) {
-            throw errors.translate("list", levelPrefix, e);
+            throw errors.translate("list", listPrefix, e);
         }
         List<Instant> timestamps = withTimestamps ? timestamps(objects) : null;
         List<LtxFileInfo> files = new ArrayList<>(objects.size());
         for (int i = 0; i < objects.size(); i++) {
             Instant createdAt = timestamps != null && timestamps.get(i) != null
                     ? timestamps.get(i) : objects.get(i).lastModified();
-            files.add(new LtxFileInfo(level, ranges.get(i)[0], ranges.get(i)[1], objects.get(i).size(), createdAt));
+            long[] name = names.get(i);
+            files.add(new LtxFileInfo((int) name[0], name[1], name[2], objects.get(i).size(), createdAt));
         }
-        files.sort(LtxFileNames.ORDER);
+        files.sort(Comparator.comparingInt(LtxFileInfo::level).thenComparing(LtxFileNames.ORDER));
         return files;
     }
 

@@ -39,6 +39,11 @@ final class FencedReplicaClient implements ReplicaClient {
     }
 
     @Override
+    public List<LtxFileInfo> listAllFiles(int maxLevel, boolean withTimestamps) throws IOException {
+        return delegate.listAllFiles(maxLevel, withTimestamps);
+    }
+
+    @Override
     public boolean listsExactTimestamps() {
         return delegate.listsExactTimestamps();
     }

@@ -78,6 +78,11 @@ public final class MeteredReplicaClient implements ReplicaClient {
     }
 
     @Override
+    public List<LtxFileInfo> listAllFiles(int maxLevel, boolean withTimestamps) throws IOException {
+        return measure("list", () -> delegate.listAllFiles(maxLevel, withTimestamps));
+    }
+
+    @Override
     public boolean listsExactTimestamps() {
         return delegate.listsExactTimestamps();
     }

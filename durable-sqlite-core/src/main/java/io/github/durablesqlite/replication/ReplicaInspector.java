@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 
 /** Read-only questions about a replica and staged files that both the replicator and restorer ask. */
@@ -21,11 +20,7 @@ final class ReplicaInspector {
 
     /** Every file at every level. */
     static List<LtxFileInfo> allFiles(ReplicaClient client, boolean withTimestamps) throws IOException {
-        List<LtxFileInfo> files = new ArrayList<>();
-        for (int level = 0; level <= MAX_LEVEL; level++) {
-            files.addAll(client.listFiles(level, withTimestamps));
-        }
-        return files;
+        return client.listAllFiles(MAX_LEVEL, withTimestamps);
     }
 
     /** The newest TXID in the replica, 0 when it is empty. */

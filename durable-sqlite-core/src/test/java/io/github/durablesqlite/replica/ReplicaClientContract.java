@@ -169,6 +169,10 @@ abstract class ReplicaClientContract {
         assertThat(client.listFiles(9, false)).extracting(LtxFileInfo::maxTxid).containsExactly(3L);
         assertThat(client.listFiles(9, false)).extracting(LtxFileInfo::level).containsExactly(9);
         assertThat(client.listFiles(2, false)).isEmpty();
+        assertThat(client.listAllFiles(9, false)).extracting(LtxFileInfo::level, LtxFileInfo::maxTxid)
+                .containsExactly(tuple(0, 1L), tuple(1, 2L), tuple(9, 3L));
+        assertThat(client.listAllFiles(1, true)).extracting(LtxFileInfo::level, LtxFileInfo::maxTxid)
+                .containsExactly(tuple(0, 1L), tuple(1, 2L));
         assertThat(read(client.openFile(9, 1, 3))).containsExactly(9);
         assertThatThrownBy(() -> client.openFile(1, 1, 1)).isInstanceOf(NoSuchFileException.class);
     }
@@ -279,6 +283,7 @@ abstract class ReplicaClientContract {
 
         assertThat(client.listFiles(0, true)).extracting(LtxFileInfo::fileName)
                 .containsExactly("0000000000000001-0000000000000002.ltx");
+        assertThat(client.listAllFiles(9, true)).isEqualTo(client.listFiles(0, true));
     }
 
     @Test

@@ -1,10 +1,12 @@
 package io.github.durablesqlite.replica;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.github.durablesqlite.testing.S3ProxyServer;
 import java.io.IOException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,6 +53,31 @@ class S3ReplicaClientTest extends ReplicaClientContract {
     @Override
     boolean exactTimestampsWithoutMetadata() {
         return false;
+    }
+
+    /** The one listing of the whole prefix keeps exactly what the listings per level would. */
+    @Test
+    void listingEveryLevelAtOnceSkipsWhatIsNotALevelFile() throws IOException {
+        client.writeFile(0, 3, 3, source(new byte[] {1}), Instant.EPOCH);
+        client.writeFile(0, 1, 2, source(new byte[] {1}), Instant.EPOCH);
+        client.writeFile(9, 1, 1, source(new byte[] {1}), Instant.EPOCH);
+        String root = ((S3ReplicaClient) client).levelPrefix(0).replaceAll("0000/$", "");
+        for (String foreign : List.of("lease.json", "000", "000a/0000000000000001-0000000000000001.ltx",
+                "zz00/0000000000000001-0000000000000001.ltx", "00000/0000000000000001-0000000000000001.ltx",
+                "0001/deeper/0000000000000001-0000000000000001.ltx", "generations/0000/x.ltx")) {
+            raw.putObject(b -> b.bucket(bucket).key(root + foreign), RequestBody.fromBytes(new byte[] {1}));
+        }
+
+        List<LtxFileInfo> all = client.listAllFiles(9, false);
+
+        assertThat(all).extracting(LtxFileInfo::level, LtxFileInfo::minTxid, LtxFileInfo::maxTxid)
+                .containsExactly(tuple(0, 1L, 2L), tuple(0, 3L, 3L), tuple(9, 1L, 1L));
+        List<LtxFileInfo> perLevel = new ArrayList<>();
+        for (int level = 0; level <= 9; level++) {
+            perLevel.addAll(client.listFiles(level, false));
+        }
+        assertThat(all).isEqualTo(perLevel);
+        assertThat(client.listAllFiles(8, false)).extracting(LtxFileInfo::level).containsExactly(0, 0);
     }
 
     @Test
