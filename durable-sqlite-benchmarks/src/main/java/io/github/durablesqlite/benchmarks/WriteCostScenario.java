@@ -76,6 +76,8 @@ final class WriteCostScenario {
         try (Contender.Running running = contender.start(dir.resolve("app.db"), s3, prefix, workload.threads() + 2, tools)) {
             List<Double> durations = latencies.computeIfAbsent(workload.name() + "/" + contender.name(),
                     k -> java.util.Collections.synchronizedList(new ArrayList<>()));
+            commitsPerSecond(running.dataSource(), workload, settings.writeWarmupMillis() / 1000.0,
+                    java.util.Collections.synchronizedList(new ArrayList<>()));
             return commitsPerSecond(running.dataSource(), workload, settings.writeSeconds(), durations);
         } finally {
             Main.deleteRecursively(dir);
@@ -129,13 +131,17 @@ final class WriteCostScenario {
     private void write(Report report, Map<Workload, Map<Contender, List<Double>>> results) {
         StringBuilder md = new StringBuilder("## 1. Write cost\n\n");
         md.append(f("Commits per second, %d rounds of %d s per cell; in each round every contender runs every workload "
-                + "on a fresh database, the contenders' order rotating from round to round. Median, spread (min - max) "
+                + "on a fresh database, the contenders' order rotating from round to round. Each cell first runs its "
+                + "workload for %.1f s unmeasured, so every contender is measured in its steady state: a fresh "
+                + "database's WAL file grows with every commit until its first checkpoint and restart, and on this "
+                + "machine's disk an fsync that extends a file costs about a third more than one that overwrites it "
+                + "(durable-sqlite checkpoints once a sync interval, the plain pool every 1,000 pages). Median, spread (min - max) "
                 + "and the ratio of medians to the plain pool measured in the same run. Every replicating contender "
                 + "ships to the same local S3 server. A 100-row transaction counts as one commit; commit p50 / p99 is the "
                 + "time of one commit (its rows and the commit), over all rounds. All "
                 + "contenders use sqlite-jdbc's defaults (WAL, synchronous=FULL: an fsync per commit), so on this "
                 + "machine's disk the plain pool is bound by fsync, not by the CPU.%n%n",
-                settings.writeRounds(), settings.writeSeconds()));
+                settings.writeRounds(), settings.writeSeconds(), settings.writeWarmupMillis() / 1000.0));
         SvgChart chart = new SvgChart("Write cost: commits per second (median)", "commits/s; label: median (ratio to plain)");
         for (Map.Entry<Workload, Map<Contender, List<Double>>> w : results.entrySet()) {
             md.append("### ").append(w.getKey().name()).append("\n\n");
