@@ -12,6 +12,8 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.BenchmarkResult;
+import org.openjdk.jmh.results.IterationResult;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.runner.Runner;
@@ -80,7 +82,7 @@ final class JmhScenario {
             case "full" -> options.include(include).forks(2).warmupIterations(5).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(10).measurementTime(TimeValue.seconds(1));
             // The merge needs about 2 s to reach its compiled speed on a busy 2-core machine.
-            default -> options.include(include).forks(1).warmupIterations(5).warmupTime(TimeValue.milliseconds(500))
+            default -> options.include(include).forks(1).warmupIterations(6).warmupTime(TimeValue.milliseconds(500))
                     .measurementIterations(5).measurementTime(TimeValue.milliseconds(400));
         };
     }
@@ -94,24 +96,26 @@ final class JmhScenario {
                 + "WAL written by sqlite-jdbc with single-row commits. Encode and decode work in memory on a "
                 + "64-page file, so the per-page score includes its share of header, index and trailer. The "
                 + "commit rows compare a plain sqlite-jdbc connection with a `DurableDataSource` connection "
-                + "replicating asynchronously to a `file://` replica; %s. Score ± error is JMH's 99.9%% "
-                + "confidence interval; MB/s are 10^6 bytes of pages (or WAL) per second.%n%n",
+                + "replicating asynchronously to a `file://` replica; %s. Score ± error is JMH's mean with its "
+                + "99.9%% confidence interval; the median of the iterations is steadier on a shared machine, so the "
+                + "derived figures use it; MB/s are 10^6 bytes of pages (or WAL) per second.%n%n",
                 settings.name(), describe(), seconds, load, CommitBenchmark.onTmpfs()
                         ? "both on tmpfs (`/dev/shm`), so fsync is free and the difference is CPU: the commit "
                         + "signal, the pool's proxy and the replicator's thread working on the same cores"
                         : "both on the temp directory's disk, fsyncs included"));
-        md.append("| operation | variant | score ± error | unit | derived |\n| --- | --- | --- | --- | --- |\n");
+        md.append("| operation | variant | score ± error | median (min – max) of iterations | unit | derived from "
+                + "the median |\n| --- | --- | --- | --- | --- | --- |\n");
         List<RunResult> sorted = new ArrayList<>(results);
         // Stable: within an operation, JMH's own order (parameter values as declared).
         sorted.sort(Comparator.comparingInt(JmhScenario::order));
         double plainCommit = sorted.stream().filter(r -> method(r).equals("CommitBenchmark.insert")
-                        && r.getParams().getParam("target").equals("plain"))
-                .mapToDouble(r -> r.getPrimaryResult().getScore() * nanosPer(r.getPrimaryResult().getScoreUnit()))
-                .findFirst().orElse(Double.NaN);
+                        && "plain".equals(r.getParams().getParam("target")))
+                .mapToDouble(JmhScenario::medianNanos).findFirst().orElse(Double.NaN);
         for (RunResult r : sorted) {
             Operation op = operation(r);
             Result<?> result = r.getPrimaryResult();
-            double ns = result.getScore() * nanosPer(result.getScoreUnit());
+            List<Double> iterations = iterations(r);
+            double ns = medianNanos(r);
             String unit = result.getScoreUnit().replace("us/", "µs/").replace("/op", "/" + (op == null ? "op" : op.unit()));
             String derived = "";
             if (op != null && op.bytes() > 0) {
@@ -120,13 +124,15 @@ final class JmhScenario {
                 derived = f("%,.0f ns per input page", ns / LtxMergeBenchmark.INPUT_PAGES);
             } else if (op != null && op.unit().equals("commit")) {
                 derived = f("%,.0f commits/s", 1e9 / ns);
-                if (!variant(r).startsWith("plain") && !Double.isNaN(plainCommit)) {
+                if (!"plain".equals(r.getParams().getParam("target")) && !Double.isNaN(plainCommit)) {
                     derived += f("; %+.1f µs (%+.0f%%) over plain", (ns - plainCommit) / 1e3,
                             (ns / plainCommit - 1) * 100);
                 }
             }
-            md.append(f("| %s | %s | %s ± %s | %s | %s |%n", op == null ? method(r) : op.label(), variant(r),
-                    number(result.getScore()), number(result.getScoreError()), unit, derived));
+            md.append(f("| %s | %s | %s ± %s | %s (%s – %s) | %s | %s |%n", op == null ? method(r) : op.label(),
+                    variant(r), number(result.getScore()), number(result.getScoreError()),
+                    number(Stats.median(iterations)), number(Stats.min(iterations)), number(Stats.max(iterations)),
+                    unit, derived));
         }
         return md.toString();
     }
@@ -138,6 +144,22 @@ final class JmhScenario {
                         : forks == 1 ? "1 fork" : forks + " forks",
                 o.getWarmupIterations().orElse(0), o.getWarmupTime().orElse(TimeValue.seconds(10)),
                 o.getMeasurementIterations().orElse(0), o.getMeasurementTime().orElse(TimeValue.seconds(10)));
+    }
+
+    /** The score of every measured iteration of every fork, in the result's unit. */
+    private static List<Double> iterations(RunResult r) {
+        List<Double> scores = new ArrayList<>();
+        for (BenchmarkResult fork : r.getBenchmarkResults()) {
+            for (IterationResult iteration : fork.getIterationResults()) {
+                scores.add(iteration.getPrimaryResult().getScore());
+            }
+        }
+        return scores;
+    }
+
+    /** Median of the iterations in nanoseconds: on a shared machine one slow iteration moves the mean, not this. */
+    private static double medianNanos(RunResult r) {
+        return Stats.median(iterations(r)) * nanosPer(r.getPrimaryResult().getScoreUnit());
     }
 
     private static String method(RunResult r) {
