@@ -40,7 +40,7 @@ final class Document {
                 + "```sh\njava -Dbenchmarks.only=jmh -jar durable-sqlite-benchmarks/target/benchmarks.jar --quick --out /tmp/jmh.md\n```\n\n"
                 + "or with JMH's own runner and any of its options (`-l` lists them, `-prof gc` adds allocation rates, "
                 + "`-p content=random` decodes random pages):\n\n"
-                + "```sh\njava -cp durable-sqlite-benchmarks/target/benchmarks.jar org.openjdk.jmh.Main -f 1 -wi 5 -i 5 LtxEncode\n```\n\n");
+                + "```sh\njava -cp durable-sqlite-benchmarks/target/benchmarks.jar org.openjdk.jmh.Main -f 1 -wi 5 -w 1s -i 5 -r 1s LtxEncode\n```\n\n");
         md.append("## This run\n\n");
         md.append(f("- Set: **%s**, %s, run time %s.%n", settings.name(), Main.now(), Main.duration(report.figure("run-seconds"))));
         md.append(f("- Machine: %d cores, %s memory, %s %s (%s); Java %s (%s). Shared with other work while it ran: "
