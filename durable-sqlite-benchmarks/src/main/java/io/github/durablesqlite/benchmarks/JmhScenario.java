@@ -23,6 +23,7 @@ import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
+import org.openjdk.jmh.util.Version;
 
 /**
  * Scenario 6, per-operation costs: the JMH benchmarks of package {@code benchmarks.jmh} (CRC-64,
@@ -94,7 +95,7 @@ final class JmhScenario {
 
     private String render(Collection<RunResult> results, double seconds, String load) {
         StringBuilder md = new StringBuilder(TITLE).append("\n\n");
-        md.append(f("Microbenchmarks of the engine's inner loops with JMH 1.37 (%s set: %s; %.0f s in all, load "
+        md.append(f("Microbenchmarks of the engine's inner loops with JMH %s (%s set: %s; %.0f s in all, load "
                 + "average %s when it started). Each is the real code path over realistic bytes: pages of a "
                 + "SQLite file written like the other scenarios' databases (~1 KB rows, half random hex; "
                 + "\"sample\", about 2.1 KB a page in LTX) or random bytes (\"random\", incompressible), 4 KiB pages, a "
@@ -104,7 +105,7 @@ final class JmhScenario {
                 + "replicating asynchronously to a `file://` replica; %s. Score ± error is JMH's mean with its "
                 + "99.9%% confidence interval; the median of the iterations is steadier on a shared machine, so the "
                 + "derived figures use it; MB/s are 10^6 bytes of pages (or WAL) per second.%n%n",
-                settings.name(), describe(), seconds, load, CommitBenchmark.onTmpfs()
+                Version.getPlainVersion(), settings.name(), describe(), seconds, load, CommitBenchmark.onTmpfs()
                         ? "both on tmpfs (`/dev/shm`), so fsync is free and the difference is CPU: the commit "
                         + "signal, the pool's proxy and the replicator's thread working on the same cores"
                         : "both on the temp directory's disk, fsyncs included"));
