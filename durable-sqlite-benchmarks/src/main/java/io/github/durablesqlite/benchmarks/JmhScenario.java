@@ -106,8 +106,9 @@ final class JmhScenario {
                 + "99.9%% confidence interval; the median of the iterations is steadier on a shared machine, so the "
                 + "derived figures use it; MB/s are 10^6 bytes of pages (or WAL) per second.%n%n",
                 Version.getPlainVersion(), settings.name(), describe(), seconds, load, CommitBenchmark.onTmpfs()
-                        ? "both on tmpfs (`/dev/shm`), so fsync is free and the difference is CPU: the commit "
-                        + "signal, the pool's proxy and the replicator's thread working on the same cores"
+                        ? "both on tmpfs (`/dev/shm`), so fsync is free and the difference is CPU alone: what "
+                        + "durable-sqlite adds on the commit path (pool proxy, commit listener and signal) and its "
+                        + "replicator's thread shipping the commits on the same cores"
                         : "both on the temp directory's disk, fsyncs included"));
         md.append("| operation | variant | score ± error | median (min – max) of iterations | unit | derived from "
                 + "the median |\n| --- | --- | --- | --- | --- | --- |\n");
