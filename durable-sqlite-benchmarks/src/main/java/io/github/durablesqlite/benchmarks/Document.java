@@ -35,6 +35,12 @@ final class Document {
                 + "runs in every build "
                 + "so the harness cannot rot (about a minute on a busy 2-core machine, most of it starting child "
                 + "processes); it never writes the docs.\n\n");
+        md.append("The per-operation costs (section 6) are JMH benchmarks in the same jar. To run only them through "
+                + "the harness (about a minute and a half on 2 cores; `-Dbenchmarks.jmh=REGEX` narrows them further):\n\n"
+                + "```sh\njava -Dbenchmarks.only=jmh -jar durable-sqlite-benchmarks/target/benchmarks.jar --quick --out /tmp/jmh.md\n```\n\n"
+                + "or with JMH's own runner and any of its options (`-l` lists them, `-prof gc` adds allocation rates, "
+                + "`-p content=random` decodes random pages):\n\n"
+                + "```sh\njava -cp durable-sqlite-benchmarks/target/benchmarks.jar org.openjdk.jmh.Main -f 1 -wi 5 -w 1s -i 5 -r 1s LtxEncode\n```\n\n");
         md.append("## This run\n\n");
         md.append(f("- Set: **%s**, %s, run time %s.%n", settings.name(), Main.now(), Main.duration(report.figure("run-seconds"))));
         md.append(f("- Machine: %d cores, %s memory, %s %s (%s); Java %s (%s). Shared with other work while it ran: "

@@ -83,8 +83,8 @@ public final class Main {
                 writers.add(Contender.LITESTREAM);
                 lag.add(Contender.LITESTREAM);
             }
-            // -Dbenchmarks.only=write,lag,restore,memory runs a subset (for working on one scenario).
-            String only = System.getProperty("benchmarks.only", "write,lag,restore,memory");
+            // -Dbenchmarks.only=write,lag,restore,memory,jmh runs a subset (for working on one scenario).
+            String only = System.getProperty("benchmarks.only", "write,lag,restore,memory,jmh");
             if (only.contains("write")) {
                 new WriteCostScenario(settings, s3, tools, work).run(report, writers, manyWriters);
             }
@@ -96,6 +96,9 @@ public final class Main {
             }
             if (only.contains("memory")) {
                 new MemoryScenario(settings, s3, tools, work).run(report);
+            }
+            if (only.contains("jmh")) {
+                new JmhScenario(settings).run(report);
             }
         } finally {
             deleteRecursively(work);

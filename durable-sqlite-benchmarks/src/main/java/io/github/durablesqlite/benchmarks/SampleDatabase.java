@@ -7,13 +7,16 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
 
-/** Builds a database of a given size in WAL mode: rows of about 1 KB, half random hex (compresses about 2:1). */
-final class SampleDatabase {
+/**
+ * Builds a database of a given size in WAL mode: rows of about 1 KB, half random hex (compresses about 2:1).
+ * Public for the JMH benchmarks, which take their pages from such a file.
+ */
+public final class SampleDatabase {
     private static final int ROW_BYTES = 1100;
 
     private SampleDatabase() {}
 
-    static void create(Path db, long bytes) throws SQLException {
+    public static void create(Path db, long bytes) throws SQLException {
         long rows = Math.max(1, bytes / ROW_BYTES);
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement s = c.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");

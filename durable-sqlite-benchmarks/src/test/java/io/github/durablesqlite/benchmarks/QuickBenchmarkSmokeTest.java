@@ -17,12 +17,15 @@ class QuickBenchmarkSmokeTest {
         String markdown = Document.render(Settings.smoke(), tools, report);
 
         assertThat(markdown).contains("## Targets", "## 1. Write cost", "## 2. Replication lag", "## 3. Restore",
-                "## 4. Requests and cost", "## 5. Memory", "durable-sqlite async");
+                "## 4. Requests and cost", "## 5. Memory", "## 6. Per-operation costs (JMH)", "durable-sqlite async");
         assertThat(report.charts()).containsKeys("write-cost", "lag", "requests", "restore", "memory");
         assertThat(report.charts().get("lag").render()).startsWith("<svg").contains("<rect");
         assertThat(report.figure("lag-sparse-p50/" + Contender.ASYNC.name())).isPositive();
         assertThat(report.figure("restore-fresh/ours")).isPositive();
         assertThat(report.figure("memory/heap")).isNotNaN();
+        // The JMH part in its smoke form: CRC-64 only, run by JMH's runner from the generated benchmark list.
+        assertThat(markdown).contains("| CRC-64 (the LTX file checksum) of a page | – | ");
+        assertThat(report.figure("jmh-seconds")).isPositive();
         if (tools.missing().isEmpty()) {
             assertThat(markdown).contains(Contender.LITESTREAM.name(), "Litestream 0.5.17 VFS reading our replica",
                     Contender.CLI.name());
