@@ -245,6 +245,8 @@ final class RestoreScenario {
             Map<String, List<Double>> m = phase.equals("fresh") ? fresh : history;
             report.figure("restore-" + phase + "/ours", Stats.median(m.get(IN_PROCESS)));
             report.figure("restore-" + phase + "/raw", Stats.median(m.get(RAW)));
+            report.figure("restore-" + phase + "/raw-file", Stats.median(m.get(RAW_FILE)));
+            report.figure("restore-" + phase + "/unverified", Stats.median(m.get(UNVERIFIED)));
             report.figure("restore-" + phase + "/litestream", m.containsKey(LITESTREAM) ? Stats.median(m.get(LITESTREAM)) : Double.NaN);
             report.figure("restore-" + phase + "/vfs", m.containsKey(VFS) ? Stats.median(m.get(VFS)) : Double.NaN);
             report.figure("restore-" + phase + "/cli", m.containsKey(CLI) ? Stats.median(m.get(CLI)) : Double.NaN);
