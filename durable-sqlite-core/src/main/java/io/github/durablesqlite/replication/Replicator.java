@@ -282,10 +282,14 @@ public final class Replicator implements AutoCloseable {
             if (!signalled) {
                 // Half the spacing: one commit a second is "sparse" at the default 1 s interval.
                 quietBefore = now - lastSignalNanos >= signalSpacingNanos / 2;
+                signalled = true;
+                // Only the first commit since the sync thread last looked wakes it. Waking it (and
+                // every caller waiting for durability) on each commit cost the committing thread a
+                // futex call and the machine a context switch per commit, for nothing: no waiter
+                // acts on a second signal.
+                signalMonitor.notifyAll();
             }
             lastSignalNanos = now;
-            signalled = true;
-            signalMonitor.notifyAll();
         }
     }
 
