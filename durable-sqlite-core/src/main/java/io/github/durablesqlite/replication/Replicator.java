@@ -142,7 +142,7 @@ public final class Replicator implements AutoCloseable {
      */
     public void start() throws IOException {
         try {
-            control = SqliteConnections.open(db, options.busyTimeout());
+            control = SqliteConnections.openPolling(db, options.busyTimeout());
             checkpointer = SqliteConnections.open(db, options.busyTimeout());
             pin = new ReadPin(db, options.busyTimeout());
             pin.renew();
