@@ -9,6 +9,7 @@ import io.github.durablesqlite.replica.ReplicaClient;
 import io.github.durablesqlite.wal.WalPosition;
 import io.github.durablesqlite.wal.WalReader;
 import io.github.durablesqlite.wal.WalScan;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -34,6 +35,10 @@ public final class Replicator implements AutoCloseable {
     private static final long[] SIGNAL_RETRY_MILLIS = {1, 2, 4, 8, 16, 32};
     /** Longest a sync waits for the upload under way before staging for callers that wait for durability. */
     private static final Duration GROUP_WAIT_LIMIT = Duration.ofMillis(500);
+    /** Largest file a sync that someone waits for encodes in memory, to upload it while it is staged. */
+    private static final int IN_MEMORY_LIMIT = 4 << 20;
+
+    private record Unstaged(long txid, byte[] content, long timestamp, int pages, long started) {}
 
     private final Path db;
     private final ReplicaClient client;
@@ -79,6 +84,8 @@ public final class Replicator implements AutoCloseable {
     private WalPosition position;
     private boolean needFull;
     private int pageSize;
+    // A file whose TXID is taken (encoded in memory, maybe uploaded) but that is not staged yet.
+    private Unstaged unstaged;
     // Where the last complete checkpoint left the WAL: until a writer restarts it, checkpointing
     // again would copy nothing, so an idle database is not checkpointed over and over.
     private WalPosition checkpointedAt;
@@ -90,11 +97,11 @@ public final class Replicator implements AutoCloseable {
     private boolean quietBefore;
     private long lastSignalNanos;
     private boolean stopping;
-    // Group commit: callers waiting for durability take a ticket (durableRequested); every sync that
-    // starts after a ticket was taken covers it, and records the TXID the replica must reach.
+    // Group commit: callers waiting for durability take a ticket (durableRequested) and join the
+    // open group; the next sync to start covers every ticket taken so far and closes that group.
     private long durableRequested;
     private long durableCovered;
-    private long coveredTxid;
+    private CommitGroup openGroup = new CommitGroup();
 
     private volatile boolean closed;
     private volatile String lastSyncError;
@@ -313,23 +320,21 @@ public final class Replicator implements AutoCloseable {
      */
     public long awaitReplicated(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        long target;
-        synchronized (signalMonitor) {
-            long ticket = ++durableRequested;
-            signalMonitor.notifyAll();
-            while (durableCovered < ticket) {
-                long remaining = deadline - System.nanoTime();
-                if (stopping || remaining <= 0) {
+        while (true) {
+            CommitGroup group;
+            synchronized (signalMonitor) {
+                if (stopping) {
                     return -1;
                 }
-                signalMonitor.wait(Math.max(1, remaining / 1_000_000));
+                durableRequested++;
+                group = openGroup;
+                signalMonitor.notifyAll();
             }
-            target = coveredTxid;
+            long txid = group.await(deadline);
+            if (txid != CommitGroup.RETRY) {
+                return txid;
+            }
         }
-        Uploader current = uploader;
-        long remaining = deadline - System.nanoTime();
-        return current != null && remaining > 0 && current.awaitUploaded(target, Duration.ofNanos(remaining))
-                ? target : -1;
     }
 
     /**
@@ -543,23 +548,43 @@ public final class Replicator implements AutoCloseable {
      */
     private boolean syncLocked() throws IOException {
         long ticket;
+        CommitGroup group = null;
         synchronized (signalMonitor) {
             ticket = durableRequested;
+            if (ticket > durableCovered) {
+                group = openGroup;
+                openGroup = new CommitGroup();
+            }
         }
         Instant started = options.clock().instant();
-        boolean staged = syncLockedOnce();
+        boolean staged;
+        try {
+            staged = syncLockedOnce(group != null);
+        } catch (IOException | RuntimeException e) {
+            if (group != null) {
+                group.complete(CommitGroup.RETRY);
+            }
+            throw e;
+        }
         lag.synced(started, staged ? txid : 0);
-        synchronized (signalMonitor) {
-            if (ticket > durableCovered) {
-                durableCovered = ticket;
-                coveredTxid = txid;
-                signalMonitor.notifyAll();
+        if (group != null) {
+            synchronized (signalMonitor) {
+                durableCovered = Math.max(durableCovered, ticket);
+            }
+            Uploader current = uploader;
+            if (current != null) {
+                current.whenUploaded(txid, group);
+            } else {
+                group.complete(CommitGroup.RETRY);
             }
         }
         return staged;
     }
 
-    private boolean syncLockedOnce() throws IOException {
+    private boolean syncLockedOnce(boolean awaited) throws IOException {
+        if (unstaged != null) {
+            stageUnstaged(); // its TXID is taken and may already be in the replica: it must be this file
+        }
         try {
             pin.renew();
         } catch (SQLException e) {
@@ -581,13 +606,36 @@ public final class Replicator implements AutoCloseable {
         }
         long next = txid + 1;
         long started = System.nanoTime();
+        long timestamp = options.clock().millis();
+        int pages = LtxWriter.pageCount(scan);
+        Uploader current = uploader;
+        if (awaited && current != null && (long) pages * (scan.header().pageSize() + 64) + 4096 <= IN_MEMORY_LIMIT) {
+            // Someone waits for this file: encode it in memory and let the upload start while it is staged.
+            ByteArrayOutputStream out = new ByteArrayOutputStream(4096 + pages * 1024);
+            writer.writeIncrement(out, next, timestamp, scan, wal);
+            txid = next;
+            position = scan.end();
+            pageSize = scan.header().pageSize();
+            unstaged = new Unstaged(next, out.toByteArray(), timestamp, pages, started);
+            current.uploadWhileStaging(next, next, unstaged.content(), Instant.ofEpochMilli(timestamp));
+            stageUnstaged();
+            return true;
+        }
         Staging.StagedFile file = staging.stage(next, next, out ->
-                writer.writeIncrement(out, next, options.clock().millis(), scan, wal));
+                writer.writeIncrement(out, next, timestamp, scan, wal));
         txid = next;
         position = scan.end();
         pageSize = scan.header().pageSize();
-        afterStage(file, LtxWriter.pageCount(scan), started);
+        afterStage(file, timestamp, pages, started);
         return true;
+    }
+
+    /** Stages the file whose TXID was taken in memory; on failure it stays owed, with the same bytes. */
+    private void stageUnstaged() throws IOException {
+        Unstaged file = unstaged;
+        Staging.StagedFile staged = staging.stage(file.txid(), file.txid(), out -> out.write(file.content()));
+        unstaged = null;
+        afterStage(staged, file.timestamp(), file.pages(), file.started());
     }
 
     /**
@@ -628,23 +676,30 @@ public final class Replicator implements AutoCloseable {
         }
         long next = txid + 1;
         long started = System.nanoTime();
+        long timestamp = options.clock().millis();
         Staging.StagedFile file = staging.stage(next, next, out ->
-                writer.writeFull(out, next, options.clock().millis(), size, commit, scan, wal, dbFile));
+                writer.writeFull(out, next, timestamp, size, commit, scan, wal, dbFile));
         txid = next;
         position = scan == null ? null : scan.end();
         pageSize = size;
         needFull = false;
-        afterStage(file, commit, started);
+        afterStage(file, timestamp, commit, started);
         log.info("{} - staged a full copy of the database ({} pages) as TXID {}", options.name(), commit, next);
         return true;
     }
 
-    private void afterStage(Staging.StagedFile file, int pages, long started) throws IOException {
+    /**
+     * Starts the upload, then makes the staging directory durable while it runs: the sync, and so
+     * every commit waiting for it, still ends only after both.
+     */
+    private void afterStage(Staging.StagedFile file, long timestamp, int pages, long started) throws IOException {
         lastStagedNanos = System.nanoTime();
-        options.metrics().synced(file.maxTxid(), pages, Files.size(file.path()), System.nanoTime() - started);
+        long size = Files.size(file.path());
         if (uploader != null) {
-            uploader.wake();
+            uploader.staged(file, Instant.ofEpochMilli(timestamp));
         }
+        staging.syncDirectory();
+        options.metrics().synced(file.maxTxid(), pages, size, System.nanoTime() - started);
     }
 
     private void maybeCheckpoint() throws IOException, SQLException {
@@ -716,6 +771,7 @@ public final class Replicator implements AutoCloseable {
         }
         synchronized (signalMonitor) {
             stopping = true;
+            openGroup.complete(CommitGroup.NOT_REPLICATED);
             signalMonitor.notifyAll();
         }
         joinQuietly(syncThread);

@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +37,8 @@ final class Uploader implements Runnable {
     private final Object uploadLock = new Object();
     private boolean pending;
     private boolean stopped;
+    // Groups of committers waiting for a TXID, in TXID order (syncs hand them over as they stage).
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
     private long uploadedTxid;
     private Instant lastUploadAt;
     private String lastError;
@@ -54,9 +58,46 @@ final class Uploader implements Runnable {
         this.uploadedTxid = uploadedTxid;
     }
 
-    /** A new file was staged. */
+    /** Files staged since the last look at the staging directory, so that the next upload need not list it. */
+    private final ArrayDeque<Handed> handed = new ArrayDeque<>();
+    // Whether the staging directory must be listed (at start and after a failure) rather than trusting handed.
+    private boolean listStaging = true;
+
+    private record Handed(Staging.StagedFile file, Instant timestamp) {}
+
+    /**
+     * The newest file, encoded but still being staged: uploaded at once if it is next in the chain,
+     * so the upload runs while staging fsyncs. Its TXID is final when handed over (a failed staging
+     * is retried with the same bytes), so the replica never sees two versions of one file.
+     */
+    private record InMemory(long minTxid, long maxTxid, byte[] content, Instant timestamp) {}
+
+    private InMemory inMemory;
+    // Files uploaded from memory whose staged copy has not been handed over yet: bookkept when it is.
+    private final java.util.Map<Long, LtxFileInfo> uploadedFromMemory = new java.util.HashMap<>();
+
+    /** A file about to be staged: upload it now if it is next in the chain; {@link #staged} follows. */
+    void uploadWhileStaging(long minTxid, long maxTxid, byte[] content, Instant timestamp) {
+        synchronized (monitor) {
+            inMemory = new InMemory(minTxid, maxTxid, content, timestamp);
+            pending = true;
+            monitor.notifyAll();
+        }
+    }
+
+    /** Wakes the uploader to look at the staging directory. */
     void wake() {
         synchronized (monitor) {
+            pending = true;
+            listStaging = true;
+            monitor.notifyAll();
+        }
+    }
+
+    /** A new file was staged (they are handed over in TXID order); its header holds {@code timestamp}. */
+    void staged(Staging.StagedFile file, Instant timestamp) {
+        synchronized (monitor) {
+            handed.add(new Handed(file, timestamp));
             pending = true;
             monitor.notifyAll();
         }
@@ -65,7 +106,26 @@ final class Uploader implements Runnable {
     void stop() {
         synchronized (monitor) {
             stopped = true;
+            for (Waiting w : waiting) {
+                w.group().complete(CommitGroup.NOT_REPLICATED);
+            }
+            waiting.clear();
             monitor.notifyAll();
+        }
+    }
+
+    private record Waiting(long txid, CommitGroup group) {}
+
+    /** Completes {@code group} with {@code txid} once the replica holds it (at once if it does already). */
+    void whenUploaded(long txid, CommitGroup group) {
+        synchronized (monitor) {
+            if (uploadedTxid >= txid) {
+                group.complete(txid);
+            } else if (stopped) {
+                group.complete(CommitGroup.NOT_REPLICATED);
+            } else {
+                waiting.add(new Waiting(txid, group));
+            }
         }
     }
 
@@ -155,32 +215,98 @@ final class Uploader implements Runnable {
     }
 
     private void uploadAll() throws IOException {
-        List<Staging.StagedFile> files = staging.pending();
-        for (Staging.StagedFile file : files) {
-            Instant timestamp = timestampOf(file);
-            long started = System.nanoTime();
-            LtxFileInfo uploaded = client.writeFile(0, file.minTxid(), file.maxTxid(), file.path(), timestamp);
-            long size = Files.size(file.path());
-            if (keepUploaded) {
-                // Kept locally until level 1 covers it, so compaction need not download it again.
-                cache.keep(file);
-            } else {
-                staging.remove(file);
-            }
-            index.add(uploaded);
-            metrics.uploaded(size, System.nanoTime() - started);
-            synchronized (monitor) {
-                uploadedTxid = Math.max(uploadedTxid, file.maxTxid());
-                lastUploadAt = clock.instant();
-                if (consecutiveFailures > 0) {
-                    log.info("{} - replica {} reachable again after {} failed upload attempts",
-                            name, client.describe(), consecutiveFailures);
-                }
-                consecutiveFailures = 0;
-                lastError = null;
-                monitor.notifyAll();
+        List<Handed> files = new ArrayList<>();
+        boolean list;
+        InMemory next;
+        synchronized (monitor) {
+            list = listStaging;
+            listStaging = false;
+            files.addAll(handed);
+            handed.clear();
+            next = inMemory;
+            inMemory = null;
+        }
+        if (list) {
+            files.clear();
+            for (Staging.StagedFile file : staging.pending()) {
+                files.add(new Handed(file, null));
             }
         }
+        try {
+            uploadInOrder(files);
+            // Only the next file of the chain: after a backlog it waits for its turn in staging.
+            if (next != null && next.minTxid() == uploadedTxid() + 1) {
+                long started = System.nanoTime();
+                LtxFileInfo uploaded = client.writeFile(0, next.minTxid(), next.maxTxid(), next.content(),
+                        next.timestamp());
+                published(next.maxTxid());
+                metrics.uploaded(next.content().length, System.nanoTime() - started);
+                synchronized (monitor) {
+                    uploadedFromMemory.put(next.maxTxid(), uploaded);
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            synchronized (monitor) {
+                listStaging = true; // what is left is found again in the staging directory
+            }
+            throw e;
+        }
+    }
+
+    private void uploadInOrder(List<Handed> files) throws IOException {
+        for (Handed handedFile : files) {
+            Staging.StagedFile file = handedFile.file();
+            if (handedFile.timestamp() != null && file.maxTxid() <= uploadedTxid()) {
+                // Uploaded from memory while it was being staged, or found by a listing before its hand-over.
+                LtxFileInfo uploaded;
+                synchronized (monitor) {
+                    uploaded = uploadedFromMemory.remove(file.maxTxid());
+                }
+                if (uploaded != null && Files.exists(file.path())) {
+                    keepOrRemove(file, uploaded);
+                }
+                continue;
+            }
+            Instant timestamp = handedFile.timestamp() != null ? handedFile.timestamp() : timestampOf(file);
+            long started = System.nanoTime();
+            LtxFileInfo uploaded = client.writeFile(0, file.minTxid(), file.maxTxid(), file.path(), timestamp);
+            published(file.maxTxid());
+            long size = Files.size(file.path());
+            keepOrRemove(file, uploaded);
+            metrics.uploaded(size, System.nanoTime() - started);
+        }
+    }
+
+    /**
+     * The replica holds everything up to {@code maxTxid}: committers waiting for it go on now, before
+     * the local bookkeeping (a failure there retries the upload, which rewrites the same bytes).
+     */
+    private void published(long maxTxid) {
+        synchronized (monitor) {
+            uploadedTxid = Math.max(uploadedTxid, maxTxid);
+            lastUploadAt = clock.instant();
+            if (consecutiveFailures > 0) {
+                log.info("{} - replica {} reachable again after {} failed upload attempts",
+                        name, client.describe(), consecutiveFailures);
+            }
+            consecutiveFailures = 0;
+            lastError = null;
+            while (!waiting.isEmpty() && waiting.peek().txid() <= uploadedTxid) {
+                Waiting done = waiting.poll();
+                done.group().complete(done.txid());
+            }
+            monitor.notifyAll();
+        }
+    }
+
+    private void keepOrRemove(Staging.StagedFile file, LtxFileInfo uploaded) throws IOException {
+        if (keepUploaded) {
+            // Kept locally until level 1 covers it, so compaction need not download it again.
+            cache.keep(file);
+        } else {
+            staging.remove(file);
+        }
+        index.add(uploaded);
     }
 
     private void recordFailure(Exception e) {
