@@ -77,22 +77,6 @@ public interface ReplicaClient extends Closeable {
     LtxFileInfo writeFile(int level, long minTxid, long maxTxid, Path source, Instant timestamp)
             throws IOException;
 
-    /**
-     * Uploads a file held in memory, as {@link #writeFile(int, long, long, Path, Instant)} does a
-     * local one. The default goes through a temporary file; a client that can send the bytes as
-     * they are overrides it.
-     */
-    default LtxFileInfo writeFile(int level, long minTxid, long maxTxid, byte[] content, Instant timestamp)
-            throws IOException {
-        Path tmp = java.nio.file.Files.createTempFile("durable-sqlite-", ".ltx");
-        try {
-            java.nio.file.Files.write(tmp, content);
-            return writeFile(level, minTxid, maxTxid, tmp, timestamp);
-        } finally {
-            java.nio.file.Files.deleteIfExists(tmp);
-        }
-    }
-
     /** Deletes the given files; files already gone are not an error. */
     void deleteFiles(Collection<LtxFileInfo> files) throws IOException;
 

@@ -230,24 +230,6 @@ final class S3ReplicaClient implements ReplicaClient {
         return new LtxFileInfo(level, minTxid, maxTxid, size, timestamp);
     }
 
-    /** Small files only: the whole body is one PUT (the uploader hands over files far below the part size). */
-    @Override
-    public LtxFileInfo writeFile(int level, long minTxid, long maxTxid, byte[] content, Instant timestamp)
-            throws IOException {
-        if (content.length > settings.partSize()) {
-            return ReplicaClient.super.writeFile(level, minTxid, maxTxid, content, timestamp);
-        }
-        String key = key(level, minTxid, maxTxid);
-        Map<String, String> metadata = Map.of(LitestreamTimestamp.METADATA_KEY, LitestreamTimestamp.format(timestamp));
-        try {
-            s3.putObject(b -> b.bucket(bucket).key(key).metadata(metadata).contentLength((long) content.length),
-                    RequestBody.fromBytes(content));
-        } catch (SdkException e) {
-            throw errors.translate("upload", key, e);
-        }
-        return new LtxFileInfo(level, minTxid, maxTxid, content.length, timestamp);
-    }
-
     @Override
     public void deleteFiles(Collection<LtxFileInfo> files) throws IOException {
         List<String> keys = new ArrayList<>(files.size());

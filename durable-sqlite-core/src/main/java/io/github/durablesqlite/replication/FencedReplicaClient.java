@@ -61,13 +61,6 @@ final class FencedReplicaClient implements ReplicaClient {
     }
 
     @Override
-    public LtxFileInfo writeFile(int level, long minTxid, long maxTxid, byte[] content, Instant timestamp)
-            throws IOException {
-        lease.ensureHeld();
-        return delegate.writeFile(level, minTxid, maxTxid, content, timestamp);
-    }
-
-    @Override
     public void deleteFiles(Collection<LtxFileInfo> files) throws IOException {
         lease.ensureHeld();
         delegate.deleteFiles(files);

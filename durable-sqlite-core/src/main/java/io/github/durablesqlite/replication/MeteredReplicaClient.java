@@ -102,12 +102,6 @@ public final class MeteredReplicaClient implements ReplicaClient {
     }
 
     @Override
-    public LtxFileInfo writeFile(int level, long minTxid, long maxTxid, byte[] content, Instant timestamp)
-            throws IOException {
-        return measure("write", () -> delegate.writeFile(level, minTxid, maxTxid, content, timestamp));
-    }
-
-    @Override
     public void deleteFiles(Collection<LtxFileInfo> files) throws IOException {
         measure("delete", () -> {
             delegate.deleteFiles(files);

@@ -9,7 +9,6 @@ import io.github.durablesqlite.replica.ReplicaClient;
 import io.github.durablesqlite.wal.WalPosition;
 import io.github.durablesqlite.wal.WalReader;
 import io.github.durablesqlite.wal.WalScan;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
@@ -21,6 +20,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,10 +35,10 @@ public final class Replicator implements AutoCloseable {
     private static final long[] SIGNAL_RETRY_MILLIS = {1, 2, 4, 8, 16, 32};
     /** Longest a sync waits for the upload under way before staging for callers that wait for durability. */
     private static final Duration GROUP_WAIT_LIMIT = Duration.ofMillis(500);
-    /** Largest file a sync that someone waits for encodes in memory, to upload it while it is staged. */
-    private static final int IN_MEMORY_LIMIT = 4 << 20;
-
-    private record Unstaged(long txid, byte[] content, long timestamp, int pages, long started) {}
+    /** Longest pause between two commits of a released group that still counts as it coming back. */
+    private static final long GATHER_GAP_NANOS = 2_000_000L;
+    /** Longest a sync waits for a released group to commit again. */
+    private static final long GATHER_LIMIT_NANOS = 20_000_000L;
 
     private final Path db;
     private final ReplicaClient client;
@@ -84,8 +84,6 @@ public final class Replicator implements AutoCloseable {
     private WalPosition position;
     private boolean needFull;
     private int pageSize;
-    // A file whose TXID is taken (encoded in memory, maybe uploaded) but that is not staged yet.
-    private Unstaged unstaged;
     // Where the last complete checkpoint left the WAL: until a writer restarts it, checkpointing
     // again would copy nothing, so an idle database is not checkpointed over and over.
     private WalPosition checkpointedAt;
@@ -102,6 +100,8 @@ public final class Replicator implements AutoCloseable {
     private long durableRequested;
     private long durableCovered;
     private CommitGroup openGroup = new CommitGroup();
+    // Callers in the group of the newest sync: its upload releases them, and most commit again at once.
+    private long releasedGroupSize;
 
     private volatile boolean closed;
     private volatile String lastSyncError;
@@ -468,7 +468,9 @@ public final class Replicator implements AutoCloseable {
                     continue;
                 }
                 if (awaited) {
-                    awaitUploadIdle();
+                    if (awaitUploadIdle()) {
+                        awaitReleasedGroup();
+                    }
                 } else if (bySignal && !quiet) {
                     awaitSpacing();
                 }
@@ -512,14 +514,44 @@ public final class Replicator implements AutoCloseable {
      * started waiting meanwhile share one file and one upload. Bounded, because during an outage
      * uploads do not finish and local staging must go on.
      */
-    private void awaitUploadIdle() throws InterruptedException {
+    private boolean awaitUploadIdle() throws InterruptedException {
         Uploader current = uploader;
         long staged;
         synchronized (syncLock) {
             staged = txid;
         }
-        if (current != null) {
-            current.awaitUploaded(staged, GROUP_WAIT_LIMIT);
+        if (current == null || current.uploadedTxid() >= staged) {
+            return false;
+        }
+        return current.awaitUploaded(staged, GROUP_WAIT_LIMIT);
+    }
+
+    /**
+     * After an upload released a group, waits for its committers to commit again, while they keep
+     * coming (at most {@link #GATHER_GAP_NANOS} apart), so that they share the next file with
+     * those who committed during the upload. Otherwise writers split into cohorts that alternate,
+     * each paying for its own file and upload: with many writers on few cores it is the uploads'
+     * CPU, not their latency, that bounds throughput. A lone committer is not held back: the wait
+     * ends when as many commits arrived as the group had.
+     */
+    private void awaitReleasedGroup() throws InterruptedException {
+        synchronized (signalMonitor) {
+            long target = durableRequested + releasedGroupSize;
+            long deadline = System.nanoTime() + GATHER_LIMIT_NANOS;
+            long seen = durableRequested;
+            long gapEnd = System.nanoTime() + GATHER_GAP_NANOS;
+            while (durableRequested < target && !stopping) {
+                long now = System.nanoTime();
+                if (durableRequested != seen) {
+                    seen = durableRequested;
+                    gapEnd = now + GATHER_GAP_NANOS;
+                }
+                long wait = Math.min(gapEnd, deadline) - now;
+                if (wait <= 0) {
+                    return;
+                }
+                TimeUnit.NANOSECONDS.timedWait(signalMonitor, wait);
+            }
         }
     }
 
@@ -554,12 +586,13 @@ public final class Replicator implements AutoCloseable {
             if (ticket > durableCovered) {
                 group = openGroup;
                 openGroup = new CommitGroup();
+                releasedGroupSize = ticket - durableCovered;
             }
         }
         Instant started = options.clock().instant();
         boolean staged;
         try {
-            staged = syncLockedOnce(group != null);
+            staged = syncLockedOnce();
         } catch (IOException | RuntimeException e) {
             if (group != null) {
                 group.complete(CommitGroup.RETRY);
@@ -581,10 +614,7 @@ public final class Replicator implements AutoCloseable {
         return staged;
     }
 
-    private boolean syncLockedOnce(boolean awaited) throws IOException {
-        if (unstaged != null) {
-            stageUnstaged(); // its TXID is taken and may already be in the replica: it must be this file
-        }
+    private boolean syncLockedOnce() throws IOException {
         try {
             pin.renew();
         } catch (SQLException e) {
@@ -608,19 +638,6 @@ public final class Replicator implements AutoCloseable {
         long started = System.nanoTime();
         long timestamp = options.clock().millis();
         int pages = LtxWriter.pageCount(scan);
-        Uploader current = uploader;
-        if (awaited && current != null && (long) pages * (scan.header().pageSize() + 64) + 4096 <= IN_MEMORY_LIMIT) {
-            // Someone waits for this file: encode it in memory and let the upload start while it is staged.
-            ByteArrayOutputStream out = new ByteArrayOutputStream(4096 + pages * 1024);
-            writer.writeIncrement(out, next, timestamp, scan, wal);
-            txid = next;
-            position = scan.end();
-            pageSize = scan.header().pageSize();
-            unstaged = new Unstaged(next, out.toByteArray(), timestamp, pages, started);
-            current.uploadWhileStaging(next, next, unstaged.content(), Instant.ofEpochMilli(timestamp));
-            stageUnstaged();
-            return true;
-        }
         Staging.StagedFile file = staging.stage(next, next, out ->
                 writer.writeIncrement(out, next, timestamp, scan, wal));
         txid = next;
@@ -628,14 +645,6 @@ public final class Replicator implements AutoCloseable {
         pageSize = scan.header().pageSize();
         afterStage(file, timestamp, pages, started);
         return true;
-    }
-
-    /** Stages the file whose TXID was taken in memory; on failure it stays owed, with the same bytes. */
-    private void stageUnstaged() throws IOException {
-        Unstaged file = unstaged;
-        Staging.StagedFile staged = staging.stage(file.txid(), file.txid(), out -> out.write(file.content()));
-        unstaged = null;
-        afterStage(staged, file.timestamp(), file.pages(), file.started());
     }
 
     /**

@@ -65,26 +65,6 @@ final class Uploader implements Runnable {
 
     private record Handed(Staging.StagedFile file, Instant timestamp) {}
 
-    /**
-     * The newest file, encoded but still being staged: uploaded at once if it is next in the chain,
-     * so the upload runs while staging fsyncs. Its TXID is final when handed over (a failed staging
-     * is retried with the same bytes), so the replica never sees two versions of one file.
-     */
-    private record InMemory(long minTxid, long maxTxid, byte[] content, Instant timestamp) {}
-
-    private InMemory inMemory;
-    // Files uploaded from memory whose staged copy has not been handed over yet: bookkept when it is.
-    private final java.util.Map<Long, LtxFileInfo> uploadedFromMemory = new java.util.HashMap<>();
-
-    /** A file about to be staged: upload it now if it is next in the chain; {@link #staged} follows. */
-    void uploadWhileStaging(long minTxid, long maxTxid, byte[] content, Instant timestamp) {
-        synchronized (monitor) {
-            inMemory = new InMemory(minTxid, maxTxid, content, timestamp);
-            pending = true;
-            monitor.notifyAll();
-        }
-    }
-
     /** Wakes the uploader to look at the staging directory. */
     void wake() {
         synchronized (monitor) {
@@ -217,14 +197,11 @@ final class Uploader implements Runnable {
     private void uploadAll() throws IOException {
         List<Handed> files = new ArrayList<>();
         boolean list;
-        InMemory next;
         synchronized (monitor) {
             list = listStaging;
             listStaging = false;
             files.addAll(handed);
             handed.clear();
-            next = inMemory;
-            inMemory = null;
         }
         if (list) {
             files.clear();
@@ -234,17 +211,6 @@ final class Uploader implements Runnable {
         }
         try {
             uploadInOrder(files);
-            // Only the next file of the chain: after a backlog it waits for its turn in staging.
-            if (next != null && next.minTxid() == uploadedTxid() + 1) {
-                long started = System.nanoTime();
-                LtxFileInfo uploaded = client.writeFile(0, next.minTxid(), next.maxTxid(), next.content(),
-                        next.timestamp());
-                published(next.maxTxid());
-                metrics.uploaded(next.content().length, System.nanoTime() - started);
-                synchronized (monitor) {
-                    uploadedFromMemory.put(next.maxTxid(), uploaded);
-                }
-            }
         } catch (IOException | RuntimeException e) {
             synchronized (monitor) {
                 listStaging = true; // what is left is found again in the staging directory
@@ -257,15 +223,7 @@ final class Uploader implements Runnable {
         for (Handed handedFile : files) {
             Staging.StagedFile file = handedFile.file();
             if (handedFile.timestamp() != null && file.maxTxid() <= uploadedTxid()) {
-                // Uploaded from memory while it was being staged, or found by a listing before its hand-over.
-                LtxFileInfo uploaded;
-                synchronized (monitor) {
-                    uploaded = uploadedFromMemory.remove(file.maxTxid());
-                }
-                if (uploaded != null && Files.exists(file.path())) {
-                    keepOrRemove(file, uploaded);
-                }
-                continue;
+                continue; // also found by the listing that preceded its hand-over, and uploaded then
             }
             Instant timestamp = handedFile.timestamp() != null ? handedFile.timestamp() : timestampOf(file);
             long started = System.nanoTime();
