@@ -39,6 +39,10 @@ final class Uploader implements Runnable {
     private boolean stopped;
     // Groups of committers waiting for a TXID, in TXID order (syncs hand them over as they stage).
     private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    // Files staged since the last look at the staging directory, so that an upload need not list it.
+    private final ArrayDeque<Handed> handed = new ArrayDeque<>();
+    // Whether the staging directory must be listed (at start and after a failure) rather than trusting handed.
+    private boolean listStaging = true;
     private long uploadedTxid;
     private Instant lastUploadAt;
     private String lastError;
@@ -57,13 +61,6 @@ final class Uploader implements Runnable {
         this.metrics = metrics;
         this.uploadedTxid = uploadedTxid;
     }
-
-    /** Files staged since the last look at the staging directory, so that the next upload need not list it. */
-    private final ArrayDeque<Handed> handed = new ArrayDeque<>();
-    // Whether the staging directory must be listed (at start and after a failure) rather than trusting handed.
-    private boolean listStaging = true;
-
-    private record Handed(Staging.StagedFile file, Instant timestamp) {}
 
     /** Wakes the uploader to look at the staging directory. */
     void wake() {
@@ -95,6 +92,8 @@ final class Uploader implements Runnable {
     }
 
     private record Waiting(long txid, CommitGroup group) {}
+
+    private record Handed(Staging.StagedFile file, Instant timestamp) {}
 
     /** Completes {@code group} with {@code txid} once the replica holds it (at once if it does already). */
     void whenUploaded(long txid, CommitGroup group) {
