@@ -44,6 +44,8 @@ final class Uploader implements Runnable {
     // Whether the staging directory must be listed (at start and after a failure) rather than trusting handed.
     private boolean listStaging = true;
     private long uploadedTxid;
+    // Up to where the replica confirmed uploads; ahead of uploadedTxid while a file is being bookkept.
+    private long confirmedTxid;
     private Instant lastUploadAt;
     private String lastError;
     private int consecutiveFailures;
@@ -98,7 +100,7 @@ final class Uploader implements Runnable {
     /** Completes {@code group} with {@code txid} once the replica holds it (at once if it does already). */
     void whenUploaded(long txid, CommitGroup group) {
         synchronized (monitor) {
-            if (uploadedTxid >= txid) {
+            if (Math.max(confirmedTxid, uploadedTxid) >= txid) {
                 group.complete(txid);
             } else if (stopped) {
                 group.complete(CommitGroup.NOT_REPLICATED);
@@ -108,9 +110,10 @@ final class Uploader implements Runnable {
         }
     }
 
+    /** Up to where the replica holds every TXID (its local bookkeeping may still be under way). */
     long uploadedTxid() {
         synchronized (monitor) {
-            return uploadedTxid;
+            return Math.max(confirmedTxid, uploadedTxid);
         }
     }
 
@@ -227,9 +230,10 @@ final class Uploader implements Runnable {
             Instant timestamp = handedFile.timestamp() != null ? handedFile.timestamp() : timestampOf(file);
             long started = System.nanoTime();
             LtxFileInfo uploaded = client.writeFile(0, file.minTxid(), file.maxTxid(), file.path(), timestamp);
-            published(file.maxTxid());
+            confirmed(file.maxTxid());
             long size = Files.size(file.path());
             keepOrRemove(file, uploaded);
+            published(file.maxTxid());
             metrics.uploaded(size, System.nanoTime() - started);
         }
     }
@@ -238,6 +242,17 @@ final class Uploader implements Runnable {
      * The replica holds everything up to {@code maxTxid}: committers waiting for it go on now, before
      * the local bookkeeping (a failure there retries the upload, which rewrites the same bytes).
      */
+    private void confirmed(long maxTxid) {
+        synchronized (monitor) {
+            confirmedTxid = Math.max(confirmedTxid, maxTxid);
+            while (!waiting.isEmpty() && waiting.peek().txid() <= confirmedTxid) {
+                Waiting done = waiting.poll();
+                done.group().complete(done.txid());
+            }
+        }
+    }
+
+    /** The file is uploaded and bookkept (in the index and the local cache): status and waiters see it now. */
     private void published(long maxTxid) {
         synchronized (monitor) {
             uploadedTxid = Math.max(uploadedTxid, maxTxid);
@@ -248,10 +263,6 @@ final class Uploader implements Runnable {
             }
             consecutiveFailures = 0;
             lastError = null;
-            while (!waiting.isEmpty() && waiting.peek().txid() <= uploadedTxid) {
-                Waiting done = waiting.poll();
-                done.group().complete(done.txid());
-            }
             monitor.notifyAll();
         }
     }
