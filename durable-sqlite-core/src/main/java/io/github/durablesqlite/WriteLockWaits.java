@@ -8,13 +8,16 @@ import org.sqlite.BusyHandler;
 /**
  * How pooled connections wait for SQLite's write lock. SQLite's own busy handler sleeps 1, 2, 5,
  * ... up to 100 ms between attempts, so with many writers in one process most of them sleep long
- * after the lock was freed. Here a waiter retries after at most {@link #MAX_STEP_NANOS}, and at once
- * when another connection of this data source reports that its write transaction ended. The busy
- * timeout still bounds the whole wait.
+ * after the lock was freed. Here, when a connection of this data source reports that its write
+ * transaction ended, one waiter retries at once: only one can take the lock, and waking them all
+ * (in sync mode a whole group of committers waits at the same moment) cost more CPU than the
+ * commits. The others retry after at most {@link #MAX_STEP_NANOS}, for locks held elsewhere (another
+ * process, the replicator's checkpoint) or taken by a newcomer first. The busy timeout still
+ * bounds the whole wait.
  */
 final class WriteLockWaits {
     private static final long MIN_STEP_NANOS = 50_000L;
-    private static final long MAX_STEP_NANOS = 2_000_000L;
+    private static final long MAX_STEP_NANOS = 8_000_000L;
 
     private final long timeoutNanos;
     private final Object monitor = new Object();
@@ -24,11 +27,11 @@ final class WriteLockWaits {
         this.timeoutNanos = busyTimeout.toNanos();
     }
 
-    /** A write transaction on one of our connections ended: waiters try again now. */
+    /** A write transaction on one of our connections ended: one waiter tries again now. */
     void released() {
         synchronized (monitor) {
             releases++;
-            monitor.notifyAll();
+            monitor.notify();
         }
     }
 

@@ -29,11 +29,13 @@ final class LocalLtxCache {
         return files.dir();
     }
 
-    /** Moves an uploaded staged file here (a rename within the state directory). */
+    /**
+     * Moves an uploaded staged file here (a rename within the state directory). Not fsynced: if a
+     * crash undoes the rename, the file is back in staging, and {@link #recover} moves it here again.
+     */
     void keep(Staging.StagedFile staged) throws IOException {
         Path target = files.dir().resolve(staged.path().getFileName());
         Files.move(staged.path(), target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        Staging.fsyncDirectory(files.dir());
     }
 
     /** The local copy of a level-0 file, or null. */

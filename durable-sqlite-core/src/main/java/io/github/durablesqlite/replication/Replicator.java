@@ -20,6 +20,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +35,10 @@ public final class Replicator implements AutoCloseable {
     private static final long[] SIGNAL_RETRY_MILLIS = {1, 2, 4, 8, 16, 32};
     /** Longest a sync waits for the upload under way before staging for callers that wait for durability. */
     private static final Duration GROUP_WAIT_LIMIT = Duration.ofMillis(500);
+    /** Longest pause between two commits of a released group that still counts as it coming back. */
+    private static final long GATHER_GAP_NANOS = 2_000_000L;
+    /** Longest a sync waits for a released group to commit again. */
+    private static final long GATHER_LIMIT_NANOS = 20_000_000L;
 
     private final Path db;
     private final ReplicaClient client;
@@ -90,11 +95,13 @@ public final class Replicator implements AutoCloseable {
     private boolean quietBefore;
     private long lastSignalNanos;
     private boolean stopping;
-    // Group commit: callers waiting for durability take a ticket (durableRequested); every sync that
-    // starts after a ticket was taken covers it, and records the TXID the replica must reach.
+    // Group commit: callers waiting for durability take a ticket (durableRequested) and join the
+    // open group; the next sync to start covers every ticket taken so far and closes that group.
     private long durableRequested;
     private long durableCovered;
-    private long coveredTxid;
+    private CommitGroup openGroup = new CommitGroup();
+    // Callers in the group of the newest sync: its upload releases them, and most commit again at once.
+    private long releasedGroupSize;
 
     private volatile boolean closed;
     private volatile String lastSyncError;
@@ -317,23 +324,21 @@ public final class Replicator implements AutoCloseable {
      */
     public long awaitReplicated(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        long target;
-        synchronized (signalMonitor) {
-            long ticket = ++durableRequested;
-            signalMonitor.notifyAll();
-            while (durableCovered < ticket) {
-                long remaining = deadline - System.nanoTime();
-                if (stopping || remaining <= 0) {
+        while (true) {
+            CommitGroup group;
+            synchronized (signalMonitor) {
+                if (stopping) {
                     return -1;
                 }
-                signalMonitor.wait(Math.max(1, remaining / 1_000_000));
+                durableRequested++;
+                group = openGroup;
+                signalMonitor.notifyAll();
             }
-            target = coveredTxid;
+            long txid = group.await(deadline);
+            if (txid != CommitGroup.RETRY) {
+                return txid;
+            }
         }
-        Uploader current = uploader;
-        long remaining = deadline - System.nanoTime();
-        return current != null && remaining > 0 && current.awaitUploaded(target, Duration.ofNanos(remaining))
-                ? target : -1;
     }
 
     /**
@@ -467,7 +472,9 @@ public final class Replicator implements AutoCloseable {
                     continue;
                 }
                 if (awaited) {
-                    awaitUploadIdle();
+                    if (awaitUploadIdle()) {
+                        awaitReleasedGroup();
+                    }
                 } else if (bySignal && !quiet) {
                     awaitSpacing();
                 }
@@ -511,14 +518,44 @@ public final class Replicator implements AutoCloseable {
      * started waiting meanwhile share one file and one upload. Bounded, because during an outage
      * uploads do not finish and local staging must go on.
      */
-    private void awaitUploadIdle() throws InterruptedException {
+    private boolean awaitUploadIdle() throws InterruptedException {
         Uploader current = uploader;
         long staged;
         synchronized (syncLock) {
             staged = txid;
         }
-        if (current != null) {
-            current.awaitUploaded(staged, GROUP_WAIT_LIMIT);
+        if (current == null || current.uploadedTxid() >= staged) {
+            return false;
+        }
+        return current.awaitUploaded(staged, GROUP_WAIT_LIMIT);
+    }
+
+    /**
+     * After an upload released a group, waits for its committers to commit again, while they keep
+     * coming (at most {@link #GATHER_GAP_NANOS} apart), so that they share the next file with
+     * those who committed during the upload. Otherwise writers split into cohorts that alternate,
+     * each paying for its own file and upload: with many writers on few cores it is the uploads'
+     * CPU, not their latency, that bounds throughput. A lone committer is not held back: the wait
+     * ends when as many commits arrived as the group had.
+     */
+    private void awaitReleasedGroup() throws InterruptedException {
+        synchronized (signalMonitor) {
+            long target = durableRequested + releasedGroupSize;
+            long deadline = System.nanoTime() + GATHER_LIMIT_NANOS;
+            long seen = durableRequested;
+            long gapEnd = System.nanoTime() + GATHER_GAP_NANOS;
+            while (durableRequested < target && !stopping) {
+                long now = System.nanoTime();
+                if (durableRequested != seen) {
+                    seen = durableRequested;
+                    gapEnd = now + GATHER_GAP_NANOS;
+                }
+                long wait = Math.min(gapEnd, deadline) - now;
+                if (wait <= 0) {
+                    return;
+                }
+                TimeUnit.NANOSECONDS.timedWait(signalMonitor, wait);
+            }
         }
     }
 
@@ -547,17 +584,35 @@ public final class Replicator implements AutoCloseable {
      */
     private boolean syncLocked() throws IOException {
         long ticket;
+        CommitGroup group = null;
         synchronized (signalMonitor) {
             ticket = durableRequested;
+            if (ticket > durableCovered) {
+                group = openGroup;
+                openGroup = new CommitGroup();
+                releasedGroupSize = ticket - durableCovered;
+            }
         }
         Instant started = options.clock().instant();
-        boolean staged = syncLockedOnce();
+        boolean staged;
+        try {
+            staged = syncLockedOnce();
+        } catch (IOException | RuntimeException e) {
+            if (group != null) {
+                group.complete(CommitGroup.RETRY);
+            }
+            throw e;
+        }
         lag.synced(started, staged ? txid : 0);
-        synchronized (signalMonitor) {
-            if (ticket > durableCovered) {
-                durableCovered = ticket;
-                coveredTxid = txid;
-                signalMonitor.notifyAll();
+        if (group != null) {
+            synchronized (signalMonitor) {
+                durableCovered = Math.max(durableCovered, ticket);
+            }
+            Uploader current = uploader;
+            if (current != null) {
+                current.whenUploaded(txid, group);
+            } else {
+                group.complete(CommitGroup.RETRY);
             }
         }
         return staged;
@@ -585,12 +640,14 @@ public final class Replicator implements AutoCloseable {
         }
         long next = txid + 1;
         long started = System.nanoTime();
+        long timestamp = options.clock().millis();
+        int pages = LtxWriter.pageCount(scan);
         Staging.StagedFile file = staging.stage(next, next, out ->
-                writer.writeIncrement(out, next, options.clock().millis(), scan, wal));
+                writer.writeIncrement(out, next, timestamp, scan, wal));
         txid = next;
         position = scan.end();
         pageSize = scan.header().pageSize();
-        afterStage(file, LtxWriter.pageCount(scan), started);
+        afterStage(file, timestamp, pages, started);
         return true;
     }
 
@@ -632,23 +689,30 @@ public final class Replicator implements AutoCloseable {
         }
         long next = txid + 1;
         long started = System.nanoTime();
+        long timestamp = options.clock().millis();
         Staging.StagedFile file = staging.stage(next, next, out ->
-                writer.writeFull(out, next, options.clock().millis(), size, commit, scan, wal, dbFile));
+                writer.writeFull(out, next, timestamp, size, commit, scan, wal, dbFile));
         txid = next;
         position = scan == null ? null : scan.end();
         pageSize = size;
         needFull = false;
-        afterStage(file, commit, started);
+        afterStage(file, timestamp, commit, started);
         log.info("{} - staged a full copy of the database ({} pages) as TXID {}", options.name(), commit, next);
         return true;
     }
 
-    private void afterStage(Staging.StagedFile file, int pages, long started) throws IOException {
+    /**
+     * Starts the upload, then makes the staging directory durable while it runs: the sync, and so
+     * every commit waiting for it, still ends only after both.
+     */
+    private void afterStage(Staging.StagedFile file, long timestamp, int pages, long started) throws IOException {
         lastStagedNanos = System.nanoTime();
-        options.metrics().synced(file.maxTxid(), pages, Files.size(file.path()), System.nanoTime() - started);
+        long size = Files.size(file.path());
         if (uploader != null) {
-            uploader.wake();
+            uploader.staged(file, Instant.ofEpochMilli(timestamp));
         }
+        staging.syncDirectory();
+        options.metrics().synced(file.maxTxid(), pages, size, System.nanoTime() - started);
     }
 
     private void maybeCheckpoint() throws IOException, SQLException {
@@ -720,6 +784,7 @@ public final class Replicator implements AutoCloseable {
         }
         synchronized (signalMonitor) {
             stopping = true;
+            openGroup.complete(CommitGroup.NOT_REPLICATED);
             signalMonitor.notifyAll();
         }
         joinQuietly(syncThread);

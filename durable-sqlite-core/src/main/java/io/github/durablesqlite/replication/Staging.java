@@ -46,7 +46,11 @@ final class Staging {
         return dir;
     }
 
-    /** Writes a file under a temporary name, fsyncs it, renames it into place and fsyncs the directory. */
+    /**
+     * Writes a file under a temporary name, fsyncs it and renames it into place. The rename is made
+     * durable by {@link #syncDirectory()}, which the caller runs next: after handing the file to the
+     * uploader, so that the upload does not wait for it (the caller waits for both).
+     */
     StagedFile stage(long minTxid, long maxTxid, Content content) throws IOException {
         Path target = dir.resolve(fileName(minTxid, maxTxid));
         Path tmp = dir.resolve(target.getFileName() + ".tmp");
@@ -69,8 +73,12 @@ final class Staging {
             Files.deleteIfExists(tmp);
             throw cannotStage(target, e);
         }
-        fsyncDirectory(dir);
         return new StagedFile(minTxid, maxTxid, target);
+    }
+
+    /** Makes the renames of {@link #stage} so far durable. */
+    void syncDirectory() {
+        fsyncDirectory(dir);
     }
 
     /**

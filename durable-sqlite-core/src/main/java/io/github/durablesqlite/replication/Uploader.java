@@ -9,6 +9,8 @@ import java.nio.file.Files;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,7 +37,15 @@ final class Uploader implements Runnable {
     private final Object uploadLock = new Object();
     private boolean pending;
     private boolean stopped;
+    // Groups of committers waiting for a TXID, in TXID order (syncs hand them over as they stage).
+    private final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    // Files staged since the last look at the staging directory, so that an upload need not list it.
+    private final ArrayDeque<Handed> handed = new ArrayDeque<>();
+    // Whether the staging directory must be listed (at start and after a failure) rather than trusting handed.
+    private boolean listStaging = true;
     private long uploadedTxid;
+    // Up to where the replica confirmed uploads; ahead of uploadedTxid while a file is being bookkept.
+    private long confirmedTxid;
     private Instant lastUploadAt;
     private String lastError;
     private int consecutiveFailures;
@@ -54,9 +64,19 @@ final class Uploader implements Runnable {
         this.uploadedTxid = uploadedTxid;
     }
 
-    /** A new file was staged. */
+    /** Wakes the uploader to look at the staging directory. */
     void wake() {
         synchronized (monitor) {
+            pending = true;
+            listStaging = true;
+            monitor.notifyAll();
+        }
+    }
+
+    /** A new file was staged (they are handed over in TXID order); its header holds {@code timestamp}. */
+    void staged(Staging.StagedFile file, Instant timestamp) {
+        synchronized (monitor) {
+            handed.add(new Handed(file, timestamp));
             pending = true;
             monitor.notifyAll();
         }
@@ -65,13 +85,35 @@ final class Uploader implements Runnable {
     void stop() {
         synchronized (monitor) {
             stopped = true;
+            for (Waiting w : waiting) {
+                w.group().complete(CommitGroup.NOT_REPLICATED);
+            }
+            waiting.clear();
             monitor.notifyAll();
         }
     }
 
+    private record Waiting(long txid, CommitGroup group) {}
+
+    private record Handed(Staging.StagedFile file, Instant timestamp) {}
+
+    /** Completes {@code group} with {@code txid} once the replica holds it (at once if it does already). */
+    void whenUploaded(long txid, CommitGroup group) {
+        synchronized (monitor) {
+            if (Math.max(confirmedTxid, uploadedTxid) >= txid) {
+                group.complete(txid);
+            } else if (stopped) {
+                group.complete(CommitGroup.NOT_REPLICATED);
+            } else {
+                waiting.add(new Waiting(txid, group));
+            }
+        }
+    }
+
+    /** Up to where the replica holds every TXID (its local bookkeeping may still be under way). */
     long uploadedTxid() {
         synchronized (monitor) {
-            return uploadedTxid;
+            return Math.max(confirmedTxid, uploadedTxid);
         }
     }
 
@@ -155,32 +197,84 @@ final class Uploader implements Runnable {
     }
 
     private void uploadAll() throws IOException {
-        List<Staging.StagedFile> files = staging.pending();
-        for (Staging.StagedFile file : files) {
-            Instant timestamp = timestampOf(file);
-            long started = System.nanoTime();
-            LtxFileInfo uploaded = client.writeFile(0, file.minTxid(), file.maxTxid(), file.path(), timestamp);
-            long size = Files.size(file.path());
-            if (keepUploaded) {
-                // Kept locally until level 1 covers it, so compaction need not download it again.
-                cache.keep(file);
-            } else {
-                staging.remove(file);
-            }
-            index.add(uploaded);
-            metrics.uploaded(size, System.nanoTime() - started);
-            synchronized (monitor) {
-                uploadedTxid = Math.max(uploadedTxid, file.maxTxid());
-                lastUploadAt = clock.instant();
-                if (consecutiveFailures > 0) {
-                    log.info("{} - replica {} reachable again after {} failed upload attempts",
-                            name, client.describe(), consecutiveFailures);
-                }
-                consecutiveFailures = 0;
-                lastError = null;
-                monitor.notifyAll();
+        List<Handed> files = new ArrayList<>();
+        boolean list;
+        synchronized (monitor) {
+            list = listStaging;
+            listStaging = false;
+            files.addAll(handed);
+            handed.clear();
+        }
+        if (list) {
+            files.clear();
+            for (Staging.StagedFile file : staging.pending()) {
+                files.add(new Handed(file, null));
             }
         }
+        try {
+            uploadInOrder(files);
+        } catch (IOException | RuntimeException e) {
+            synchronized (monitor) {
+                listStaging = true; // what is left is found again in the staging directory
+            }
+            throw e;
+        }
+    }
+
+    private void uploadInOrder(List<Handed> files) throws IOException {
+        for (Handed handedFile : files) {
+            Staging.StagedFile file = handedFile.file();
+            if (handedFile.timestamp() != null && file.maxTxid() <= uploadedTxid()) {
+                continue; // also found by the listing that preceded its hand-over, and uploaded then
+            }
+            Instant timestamp = handedFile.timestamp() != null ? handedFile.timestamp() : timestampOf(file);
+            long started = System.nanoTime();
+            LtxFileInfo uploaded = client.writeFile(0, file.minTxid(), file.maxTxid(), file.path(), timestamp);
+            confirmed(file.maxTxid());
+            long size = Files.size(file.path());
+            keepOrRemove(file, uploaded);
+            published(file.maxTxid());
+            metrics.uploaded(size, System.nanoTime() - started);
+        }
+    }
+
+    /**
+     * The replica holds everything up to {@code maxTxid}: committers waiting for it go on now, before
+     * the local bookkeeping (a failure there retries the upload, which rewrites the same bytes).
+     */
+    private void confirmed(long maxTxid) {
+        synchronized (monitor) {
+            confirmedTxid = Math.max(confirmedTxid, maxTxid);
+            while (!waiting.isEmpty() && waiting.peek().txid() <= confirmedTxid) {
+                Waiting done = waiting.poll();
+                done.group().complete(done.txid());
+            }
+        }
+    }
+
+    /** The file is uploaded and bookkept (in the index and the local cache): status and waiters see it now. */
+    private void published(long maxTxid) {
+        synchronized (monitor) {
+            uploadedTxid = Math.max(uploadedTxid, maxTxid);
+            lastUploadAt = clock.instant();
+            if (consecutiveFailures > 0) {
+                log.info("{} - replica {} reachable again after {} failed upload attempts",
+                        name, client.describe(), consecutiveFailures);
+            }
+            consecutiveFailures = 0;
+            lastError = null;
+            monitor.notifyAll();
+        }
+    }
+
+    private void keepOrRemove(Staging.StagedFile file, LtxFileInfo uploaded) throws IOException {
+        if (keepUploaded) {
+            // Kept locally until level 1 covers it, so compaction need not download it again.
+            cache.keep(file);
+        } else {
+            staging.remove(file);
+        }
+        index.add(uploaded);
     }
 
     private void recordFailure(Exception e) {
