@@ -18,13 +18,12 @@ import java.util.concurrent.atomic.LongAdder;
  * Reports every call to the store, by operation and outcome, so request counts (and costs) are
  * visible: to the metrics, and as running totals from {@link #requestCounts()}.
  */
-public final class MeteredReplicaClient implements ReplicaClient {
-    private final ReplicaClient delegate;
+public final class MeteredReplicaClient extends ForwardingReplicaClient {
     private final ReplicationMetrics metrics;
     private final Map<String, LongAdder> counts = new ConcurrentSkipListMap<>();
 
     public MeteredReplicaClient(ReplicaClient delegate, ReplicationMetrics metrics) {
-        this.delegate = delegate;
+        super(delegate);
         this.metrics = metrics;
     }
 
@@ -63,16 +62,6 @@ public final class MeteredReplicaClient implements ReplicaClient {
     }
 
     @Override
-    public String type() {
-        return delegate.type();
-    }
-
-    @Override
-    public String describe() {
-        return delegate.describe();
-    }
-
-    @Override
     public List<LtxFileInfo> listFiles(int level, boolean withTimestamps) throws IOException {
         return measure("list", () -> delegate.listFiles(level, withTimestamps));
     }
@@ -80,11 +69,6 @@ public final class MeteredReplicaClient implements ReplicaClient {
     @Override
     public List<LtxFileInfo> listAllFiles(int maxLevel, boolean withTimestamps) throws IOException {
         return measure("list", () -> delegate.listAllFiles(maxLevel, withTimestamps));
-    }
-
-    @Override
-    public boolean listsExactTimestamps() {
-        return delegate.listsExactTimestamps();
     }
 
     @Override
@@ -155,10 +139,5 @@ public final class MeteredReplicaClient implements ReplicaClient {
                 return measure("lease-delete", () -> store.delete(version));
             }
         };
-    }
-
-    @Override
-    public void close() throws IOException {
-        delegate.close();
     }
 }

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -18,8 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A replica client that a test can hold at the n-th file it opens (to act while a restore is in
  * the middle of reading), make refuse uploads, and ask how often each file was written.
  */
-final class GatedClient implements ReplicaClient {
-    private final ReplicaClient delegate;
+final class GatedClient extends ForwardingReplicaClient {
     private final AtomicInteger opens = new AtomicInteger();
     private final Map<String, AtomicInteger> writes = new ConcurrentHashMap<>();
     private volatile int holdAtOpen = -1;
@@ -32,7 +30,7 @@ final class GatedClient implements ReplicaClient {
     final AtomicInteger readerMisses = new AtomicInteger();
 
     GatedClient(ReplicaClient delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /**
@@ -94,45 +92,5 @@ final class GatedClient implements ReplicaClient {
         writes.computeIfAbsent(level + "/" + Staging.fileName(minTxid, maxTxid), k -> new AtomicInteger())
                 .incrementAndGet();
         return delegate.writeFile(level, minTxid, maxTxid, source, timestamp);
-    }
-
-    @Override
-    public String type() {
-        return delegate.type();
-    }
-
-    @Override
-    public String describe() {
-        return delegate.describe();
-    }
-
-    @Override
-    public List<LtxFileInfo> listFiles(int level, boolean withTimestamps) throws IOException {
-        return delegate.listFiles(level, withTimestamps);
-    }
-
-    @Override
-    public boolean listsExactTimestamps() {
-        return delegate.listsExactTimestamps();
-    }
-
-    @Override
-    public Instant readTimestamp(LtxFileInfo file) throws IOException {
-        return delegate.readTimestamp(file);
-    }
-
-    @Override
-    public void deleteFiles(Collection<LtxFileInfo> files) throws IOException {
-        delegate.deleteFiles(files);
-    }
-
-    @Override
-    public void deleteAll() throws IOException {
-        delegate.deleteAll();
-    }
-
-    @Override
-    public void close() throws IOException {
-        delegate.close();
     }
 }

@@ -8,7 +8,6 @@ import io.github.durablesqlite.replica.ReplicaClients;
 import io.github.durablesqlite.replica.ReplicaUrl;
 import io.github.durablesqlite.testing.S3ProxyServer;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -20,7 +19,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,14 +41,13 @@ class GroupCommitChainTest {
     private record Write(long minTxid, long maxTxid, byte[] content) {}
 
     /** Records level-0 writes and the most that were ever under way at once; passes everything on. */
-    private static final class RecordingClient implements ReplicaClient {
-        private final ReplicaClient delegate;
+    private static final class RecordingClient extends ForwardingReplicaClient {
         final List<Write> writes = new ArrayList<>();
         final AtomicInteger inFlight = new AtomicInteger();
         final AtomicInteger maxInFlight = new AtomicInteger();
 
         RecordingClient(ReplicaClient delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         long maxTxidWritten() {
@@ -92,41 +89,6 @@ class GroupCommitChainTest {
             byte[] content = Files.readAllBytes(source);
             return record(level, minTxid, maxTxid, content,
                     () -> delegate.writeFile(level, minTxid, maxTxid, source, timestamp));
-        }
-
-        @Override
-        public String type() {
-            return delegate.type();
-        }
-
-        @Override
-        public String describe() {
-            return delegate.describe();
-        }
-
-        @Override
-        public List<LtxFileInfo> listFiles(int level, boolean withTimestamps) throws IOException {
-            return delegate.listFiles(level, withTimestamps);
-        }
-
-        @Override
-        public InputStream openFile(int level, long minTxid, long maxTxid) throws IOException {
-            return delegate.openFile(level, minTxid, maxTxid);
-        }
-
-        @Override
-        public void deleteFiles(Collection<LtxFileInfo> files) throws IOException {
-            delegate.deleteFiles(files);
-        }
-
-        @Override
-        public void deleteAll() throws IOException {
-            delegate.deleteAll();
-        }
-
-        @Override
-        public void close() throws IOException {
-            delegate.close();
         }
     }
 
