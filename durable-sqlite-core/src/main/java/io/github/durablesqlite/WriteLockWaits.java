@@ -17,7 +17,9 @@ import org.sqlite.BusyHandler;
  */
 final class WriteLockWaits {
     private static final long MIN_STEP_NANOS = 50_000L;
-    private static final long MAX_STEP_NANOS = 8_000_000L;
+    /** Steps double from the first: 50 µs, 100 µs, ... up to {@link #MAX_STEP_NANOS} (3.2 ms). */
+    private static final int MAX_DOUBLINGS = 6;
+    private static final long MAX_STEP_NANOS = MIN_STEP_NANOS << MAX_DOUBLINGS;
 
     private final long timeoutNanos;
     private final Object monitor = new Object();
@@ -51,7 +53,7 @@ final class WriteLockWaits {
                 if (remaining <= 0) {
                     return 0; // give up: the statement fails with SQLITE_BUSY, as with busy_timeout
                 }
-                long step = Math.min(remaining, Math.min(MAX_STEP_NANOS, MIN_STEP_NANOS << Math.min(previousAttempts, 6)));
+                long step = Math.min(remaining, MIN_STEP_NANOS << Math.min(previousAttempts, MAX_DOUBLINGS));
                 synchronized (monitor) {
                     if (releases == seenReleases) {
                         try {
