@@ -68,17 +68,17 @@ final class CommitGate {
         if (durability != Durability.SYNC) {
             return;
         }
-        if (replicator.get().leaseLost()) {
-            // Waiting cannot help: this instance no longer writes to the replica at all.
-            throw new NotReplicatedException(name + " - the commit is in the local database, but it will not reach "
-                    + "replica " + replica.get() + ": " + replicator.get().leaseProblem(), true);
-        }
         long txid;
         try {
             txid = replicator.get().awaitReplicated(commitTimeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            txid = -1;
+            txid = Replicator.NOT_REPLICATED;
+        }
+        if (txid == Replicator.LEASE_LOST) {
+            // Waiting cannot help: this instance no longer writes to the replica at all.
+            throw new NotReplicatedException(name + " - the commit is in the local database, but it will not reach "
+                    + "replica " + replica.get() + ": " + replicator.get().leaseProblem(), true);
         }
         if (txid < 0) {
             String lastError = replicator.get().status().lastError();

@@ -183,13 +183,18 @@ public final class DurableDataSource extends LocalDataSource implements Closeabl
      * uploads.
      *
      * @return the TXID the replica now holds
-     * @throws ReplicationException if the replica did not confirm it within the timeout; the changes
-     *         stay in the local database and are replicated once the replica can be reached
+     * @throws ReplicationException if the replica did not confirm it within the timeout (the changes
+     *         stay in the local database and are replicated once the replica can be reached), or at once
+     *         when another instance took over the replica's lease
      */
     public long awaitReplicated(Duration timeout) {
         Replicator current = requireStarted();
         try {
             long txid = current.awaitReplicated(timeout);
+            if (txid == Replicator.LEASE_LOST) {
+                throw new ReplicationException(options.name() + " - the changes committed so far stay in the local "
+                        + "database and will not reach replica " + describeReplica() + ": " + current.leaseProblem());
+            }
             if (txid < 0) {
                 String lastError = current.status().lastError();
                 throw new ReplicationException(options.name() + " - replica " + describeReplica()

@@ -35,6 +35,12 @@ public final class Replicator implements AutoCloseable {
     private static final long[] SIGNAL_RETRY_MILLIS = {1, 2, 4, 8, 16, 32};
     /** Longest a sync waits for the upload under way before staging for callers that wait for durability. */
     private static final Duration GROUP_WAIT_LIMIT = Duration.ofMillis(500);
+    /** {@link #awaitReplicated}: the timeout passed, or the replicator closed. */
+    public static final long NOT_REPLICATED = CommitGroup.NOT_REPLICATED;
+    /** {@link #awaitReplicated}: another instance took over the replica's lease. */
+    public static final long LEASE_LOST = -3;
+    /** How often a caller waiting for the replica checks that the lease is still held. */
+    private static final long LEASE_CHECK_NANOS = 100_000_000L;
     /** Longest pause between two commits of a released group that still counts as it coming back. */
     private static final long GATHER_GAP_NANOS = 2_000_000L;
     /** Longest a sync waits for a released group to commit again. */
@@ -320,21 +326,33 @@ public final class Replicator implements AutoCloseable {
      * same time share syncs and uploads: while one upload is under way, the commits of every waiter
      * that arrives meanwhile go into the next file together (group commit).
      *
-     * @return the TXID the replica now holds, or -1 if the timeout passed first or the replicator closed
+     * @return the TXID the replica now holds; {@link #NOT_REPLICATED} if the timeout passed first or the
+     *         replicator closed; {@link #LEASE_LOST} as soon as another instance holds the replica's
+     *         lease (waiting longer cannot help: nothing from here reaches the replica any more)
      */
     public long awaitReplicated(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
+            if (leaseLost()) {
+                return LEASE_LOST;
+            }
             CommitGroup group;
             synchronized (signalMonitor) {
                 if (stopping) {
-                    return -1;
+                    return NOT_REPLICATED;
                 }
                 durableRequested++;
                 group = openGroup;
                 signalMonitor.notifyAll();
             }
-            long txid = group.await(deadline);
+            long txid;
+            // Woken by the upload; the slices only bound how late a lost lease is noticed.
+            do {
+                txid = group.await(lease == null ? deadline : Math.min(deadline, System.nanoTime() + LEASE_CHECK_NANOS));
+            } while (txid == CommitGroup.NOT_REPLICATED && deadline - System.nanoTime() > 0 && !leaseLost());
+            if (txid == CommitGroup.NOT_REPLICATED && leaseLost()) {
+                return LEASE_LOST;
+            }
             if (txid != CommitGroup.RETRY) {
                 return txid;
             }

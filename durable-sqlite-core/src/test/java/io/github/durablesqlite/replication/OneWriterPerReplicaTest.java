@@ -60,12 +60,16 @@ class OneWriterPerReplicaTest {
         }
     }
 
-    /** Every object under the replica's prefix but the lease, with its ETag: any upload, overwrite or delete changes this. */
+    /**
+     * Every LTX object under the replica's prefix, with its ETag: any upload, overwrite or delete
+     * changes this. Not the lease, and not the local S3 server's temporary file of an upload still
+     * under way (listed as {@code <key>-<uuid>} while it is written).
+     */
     private static List<String> replicaObjects(String bucket, String prefix) {
         try (S3Client raw = S3.newS3Client()) {
             List<String> objects = new ArrayList<>();
             raw.listObjectsV2Paginator(b -> b.bucket(bucket).prefix(prefix + "/")).contents().forEach(o -> {
-                if (!o.key().endsWith("/lease.json")) {
+                if (o.key().endsWith(".ltx")) {
                     objects.add(o.key() + " " + o.eTag());
                 }
             });
@@ -194,6 +198,12 @@ class OneWriterPerReplicaTest {
                 insert(ds, "after " + i);
             }
             assertThatThrownBy(() -> ds.replicateNow(Duration.ofSeconds(1))).isInstanceOf(ReplicationException.class);
+            // Waiting for the replica cannot help once the lease is gone: the caller hears why at once,
+            // not after its five-minute timeout.
+            org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(Duration.ofSeconds(30), () ->
+                    assertThatThrownBy(() -> ds.awaitReplicated(Duration.ofMinutes(5)))
+                            .isInstanceOf(ReplicationException.class).hasMessageContaining("will not reach replica")
+                            .hasMessageContaining("host other-host"));
             clock.advance(Duration.ofHours(2));
             Thread.sleep(3000);
             assertThat(replicaObjects(bucket, "app")).as("no object written or deleted after the loss").isEqualTo(before);
@@ -201,6 +211,50 @@ class OneWriterPerReplicaTest {
         }
         assertThat(new String(leaseStore(url).read().content(), StandardCharsets.UTF_8))
                 .as("closing does not remove the other instance's lease").contains("intruder");
+    }
+
+    @Test
+    void aCallerAlreadyWaitingForTheReplicaHearsAtOnceWhenTheLeaseIsLost() throws Exception {
+        Path replica = dir.resolve("replica");
+        String url = replica.toUri().toString();
+        MutableClock clock = new MutableClock(T0);
+        try (DurableDataSource ds = configure(dir.resolve("app.db"), url).clock(clock).build()) {
+            insert(ds, "one");
+            ds.replicateNow(Duration.ofSeconds(10));
+            // Uploads now fail (level 0 is a file, not a directory), so a caller waiting for the
+            // replica waits; then another instance's lease replaces ours.
+            Path level0 = replica.resolve("ltx/0");
+            try (var files = Files.list(level0)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            Files.delete(level0);
+            Files.writeString(level0, "not a directory");
+            insert(ds, "two");
+            var outcome = new java.util.concurrent.CompletableFuture<Throwable>();
+            Thread waiter = new Thread(() -> {
+                try {
+                    ds.awaitReplicated(Duration.ofMinutes(5));
+                    outcome.complete(null);
+                } catch (Throwable t) {
+                    outcome.complete(t);
+                }
+            });
+            waiter.start();
+            Thread.sleep(500);
+            assertThat(outcome).as("waiting while uploads fail").isNotDone();
+
+            LeaseStore store = leaseStore(url);
+            LeaseRecord intruder = new LeaseRecord("intruder", "other-host", 4242, "/srv/other.db", T0, T0,
+                    T0.plus(Duration.ofHours(1)));
+            assertThat(store.replace(intruder.toJson(), store.read().version())).isNotNull();
+            clock.advance(Duration.ofSeconds(10)); // the renewal comes due and finds the intruder
+
+            Throwable failure = outcome.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(failure).as("not after the five-minute timeout").isInstanceOf(ReplicationException.class)
+                    .hasMessageContaining("will not reach replica").hasMessageContaining("host other-host");
+        }
     }
 
     @Test
