@@ -5,9 +5,11 @@ package io.github.durablesqlite.benchmarks;
  * is the documented run (under 10 minutes on 2 cores), {@code full} uses the sizes the targets name.
  */
 /*
- * writeWarmupMillis: how long each write-cost cell runs before it is measured, so every contender is
- * measured in its steady state (the WAL written, checkpointed and restarted at least once) rather
- * than while a fresh database's WAL first grows.
+ * writeSeconds, writeRounds: the measured part of the write-cost slice each contender runs per round
+ * (whole sync intervals), and how many rounds.
+ * writeWarmupMillis: how long each contender's fresh database runs a workload before its slices are
+ * measured, so every contender is measured in its steady state (the WAL written, checkpointed and
+ * restarted a few times) rather than while a fresh database's WAL first grows.
  * settleMillis: how long to wait for uploads to finish after the last commit (Litestream syncs every
  * second) and how long without a new object counts as quiet.
  */
@@ -21,10 +23,10 @@ record Settings(String name, int writeSeconds, int writeRounds, int sparseSample
     }
 
     static Settings quick() {
-        return new Settings("quick", 2, 3, 30, 200, 6, 15, 10, 128 * MIB, 10_000, 3, 128 * MIB, 3000, 1500);
+        return new Settings("quick", 2, 3, 30, 200, 6, 15, 10, 128 * MIB, 10_000, 3, 128 * MIB, 3000, 2000);
     }
 
     static Settings full() {
-        return new Settings("full", 10, 5, 120, 200, 30, 120, 60, 1024 * MIB, 50_000, 5, 2048 * MIB, 3000, 3000);
+        return new Settings("full", 4, 10, 120, 200, 30, 120, 60, 1024 * MIB, 50_000, 5, 2048 * MIB, 3000, 5000);
     }
 }

@@ -62,7 +62,7 @@ final class Targets {
         double leaseIdle = r.figure("lease-requests/idle/" + Contender.ASYNC.name());
         row(md, "zero requests per idle hour", f("replication: in-process %.0f/h, replicate process %.0f/h; plus the "
                         + "replica lease's renewals, %.0f/h in-process", idle, idleCli, Double.isNaN(leaseIdle) ? 0 : leaseIdle),
-                idle == 0 && !(idleCli > 0), idle, "the replica lease renews every 10 s (one PUT; `lease(false)` turns it off), and the window followed the sparse run at once: a compaction level merges what came since its last run at its next boundary (30 s, 5 min, 1 h after the writes stop), so a short window right after writes can hold one such upload; after that nothing (`RequestCountTest` counts the requests of an idle database)");
+                idle == 0 && !(idleCli > 0), idle, "the replica lease renews every 10 s (one PUT; `lease(false)` turns it off); replication's own requests in the window are listed in section 4 (`RequestCountTest` counts the requests of an idle database)");
         double heap = r.figure("memory/heap");
         row(md, "heap under 256 MB for any database size", f("peak %.0f MiB with -Xmx256m on a %.0f MiB database",
                 heap, r.figure("memory/size")), heap < 256, heap, "");

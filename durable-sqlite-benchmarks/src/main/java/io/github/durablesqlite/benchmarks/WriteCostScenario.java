@@ -16,21 +16,31 @@ import java.util.concurrent.Future;
 import javax.sql.DataSource;
 
 /**
- * Scenario 1, write cost: the same insert workload against each contender, in alternating rounds
- * (the contenders' order rotates each round) so that the noise of a shared machine falls on all
- * of them alike. Each cell gets a fresh database and prefix; the figure is commits per second.
+ * Scenario 1, write cost: the same insert workload against each contender. A shared machine's disk
+ * drifts by a factor of two within a minute, more than the differences measured, so the contenders
+ * are not measured one after another: every contender of a workload runs on its own fresh database
+ * at the same time, each is warmed up, and then they take turns in short slices, round after round
+ * (the order rotating each round). A contender's ratio to the plain pool is the median of its ratios
+ * to the plain pool's slice in the same round, so each ratio compares slices seconds apart.
  */
 final class WriteCostScenario {
     record Workload(String name, int threads, int rowsPerCommit) {}
 
     private static final String VALUE = "x".repeat(100);
+    /**
+     * Each slice writes this long before it is measured. A replicator that was idle ships the first
+     * commit at once and then once a sync interval (1 s), so a slice of whole intervals measured
+     * after the lead-in holds as much replication work as it commits (its last sync falls after it,
+     * its first one before); the lead-in also absorbs the previous contender's last sync.
+     */
+    private static final double SLICE_LEAD_IN_SECONDS = 1.0;
 
     private final Settings settings;
     private final LocalS3 s3;
     private final Tools tools;
     private final Path work;
     private int cell;
-    /** Every commit's duration in milliseconds, per workload and contender, over all rounds. */
+    /** Every commit's duration in milliseconds, per workload and contender, over all measured slices. */
     private final Map<String, List<Double>> latencies = new java.util.concurrent.ConcurrentHashMap<>();
 
     WriteCostScenario(Settings settings, LocalS3 s3, Tools tools, Path work) {
@@ -54,65 +64,97 @@ final class WriteCostScenario {
             cells.put(new Workload("single-row autocommit, 32 writers", 32, 1), manyWriters);
         }
         Map<Workload, Map<Contender, List<Double>>> results = new LinkedHashMap<>();
-        for (int round = 0; round < settings.writeRounds(); round++) {
-            for (Map.Entry<Workload, List<Contender>> entry : cells.entrySet()) {
-                List<Contender> order = new ArrayList<>(entry.getValue());
-                java.util.Collections.rotate(order, -round);
-                for (Contender contender : order) {
-                    double rate = measure(entry.getKey(), contender);
-                    results.computeIfAbsent(entry.getKey(), k -> new LinkedHashMap<>())
-                            .computeIfAbsent(contender, k -> new ArrayList<>()).add(rate);
-                    System.err.printf("write cost round %d: %s / %s: %.0f commits/s%n", round + 1,
-                            entry.getKey().name(), contender.name(), rate);
-                }
-            }
+        for (Map.Entry<Workload, List<Contender>> entry : cells.entrySet()) {
+            results.put(entry.getKey(), measure(entry.getKey(), entry.getValue()));
         }
         write(report, results);
     }
 
-    private double measure(Workload workload, Contender contender) throws Exception {
-        Path dir = Files.createDirectories(work.resolve("write-" + (++cell)));
-        String prefix = "write" + cell;
-        try (Contender.Running running = contender.start(dir.resolve("app.db"), s3, prefix, workload.threads() + 2, tools)) {
-            List<Double> durations = latencies.computeIfAbsent(workload.name() + "/" + contender.name(),
-                    k -> java.util.Collections.synchronizedList(new ArrayList<>()));
-            commitsPerSecond(running.dataSource(), workload, settings.writeWarmupMillis() / 1000.0,
-                    java.util.Collections.synchronizedList(new ArrayList<>()));
-            return commitsPerSecond(running.dataSource(), workload, settings.writeSeconds(), durations);
+    /** Every contender's commits per second in each round's slice, in round order. */
+    private Map<Contender, List<Double>> measure(Workload workload, List<Contender> contenders) throws Exception {
+        Map<Contender, Contender.Running> running = new LinkedHashMap<>();
+        List<Path> dirs = new ArrayList<>();
+        try {
+            for (Contender contender : contenders) {
+                Path dir = Files.createDirectories(work.resolve("write-" + (++cell)));
+                dirs.add(dir);
+                running.put(contender, contender.start(dir.resolve("app.db"), s3, "write" + cell,
+                        workload.threads() + 2, tools));
+                // Unmeasured: the WAL is written, checkpointed and restarted a few times, and reaches the
+                // size it keeps under this load.
+                commitsPerSecond(running.get(contender).dataSource(), workload, 0, settings.writeWarmupMillis() / 1000.0,
+                        java.util.Collections.synchronizedList(new ArrayList<>()));
+            }
+            Map<Contender, List<Double>> rates = new LinkedHashMap<>();
+            contenders.forEach(c -> rates.put(c, new ArrayList<>()));
+            List<Contender> order = new ArrayList<>(contenders);
+            for (int round = 0; round < settings.writeRounds(); round++) {
+                for (Contender contender : order) {
+                    List<Double> durations = latencies.computeIfAbsent(workload.name() + "/" + contender.name(),
+                            k -> java.util.Collections.synchronizedList(new ArrayList<>()));
+                    double rate = commitsPerSecond(running.get(contender).dataSource(), workload,
+                            SLICE_LEAD_IN_SECONDS, settings.writeSeconds(), durations);
+                    rates.get(contender).add(rate);
+                    System.err.printf("write cost round %d: %s / %s: %.0f commits/s%n", round + 1, workload.name(),
+                            contender.name(), rate);
+                }
+                java.util.Collections.rotate(order, -1);
+            }
+            return rates;
         } finally {
-            Main.deleteRecursively(dir);
+            Exception failure = null;
+            for (Contender.Running r : running.values()) {
+                try {
+                    r.close();
+                } catch (Exception e) {
+                    failure = e;
+                }
+            }
+            for (Path dir : dirs) {
+                Main.deleteRecursively(dir);
+            }
+            if (failure != null) {
+                throw failure;
+            }
         }
     }
 
-    /** Runs the workload on {@code threads} connections for {@code seconds}; commits per second over all of them. */
-    static double commitsPerSecond(DataSource ds, Workload workload, double seconds, List<Double> durations)
+    /**
+     * Runs the workload on {@code threads} connections for {@code leadIn + seconds}; commits per
+     * second over all of them in the last {@code seconds} (commits started after the lead-in).
+     */
+    static double commitsPerSecond(DataSource ds, Workload workload, double leadIn, double seconds, List<Double> durations)
             throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(workload.threads());
         try {
-            long start = System.nanoTime();
-            long deadline = start + (long) (seconds * 1e9);
+            long from = System.nanoTime() + (long) (leadIn * 1e9);
+            long deadline = from + (long) (seconds * 1e9);
             List<Future<Long>> futures = new ArrayList<>();
             for (int t = 0; t < workload.threads(); t++) {
-                futures.add(pool.submit(() -> writeUntil(ds, workload.rowsPerCommit(), deadline, durations)));
+                futures.add(pool.submit(() -> writeUntil(ds, workload.rowsPerCommit(), from, deadline, durations)));
             }
             long commits = 0;
             for (Future<Long> f : futures) {
                 commits += f.get();
             }
-            return commits / ((System.nanoTime() - start) / 1e9);
+            return commits / ((System.nanoTime() - from) / 1e9);
         } finally {
             pool.shutdownNow();
         }
     }
 
-    private static long writeUntil(DataSource ds, int rowsPerCommit, long deadline, List<Double> durations)
+    /** Commits until the deadline; counts (and times) those that started at {@code from} or later. */
+    private static long writeUntil(DataSource ds, int rowsPerCommit, long from, long deadline, List<Double> durations)
             throws Exception {
         long commits = 0;
         List<Double> mine = new ArrayList<>();
         try (Connection c = ds.getConnection(); PreparedStatement insert = c.prepareStatement("INSERT INTO t(v) VALUES (?)")) {
             c.setAutoCommit(rowsPerCommit == 1);
-            while (System.nanoTime() < deadline) {
+            while (true) {
                 long started = System.nanoTime();
+                if (started >= deadline) {
+                    break;
+                }
                 for (int i = 0; i < rowsPerCommit; i++) {
                     insert.setString(1, VALUE);
                     insert.executeUpdate();
@@ -120,8 +162,10 @@ final class WriteCostScenario {
                 if (rowsPerCommit > 1) {
                     c.commit();
                 }
-                mine.add((System.nanoTime() - started) / 1e6);
-                commits++;
+                if (started >= from) {
+                    mine.add((System.nanoTime() - started) / 1e6);
+                    commits++;
+                }
             }
         }
         durations.addAll(mine);
@@ -130,27 +174,33 @@ final class WriteCostScenario {
 
     private void write(Report report, Map<Workload, Map<Contender, List<Double>>> results) {
         StringBuilder md = new StringBuilder("## 1. Write cost\n\n");
-        md.append(f("Commits per second, %d rounds of %d s per cell; in each round every contender runs every workload "
-                + "on a fresh database, the contenders' order rotating from round to round. Each cell first runs its "
-                + "workload for %.1f s unmeasured, so every contender is measured in its steady state: a fresh "
-                + "database's WAL file grows with every commit until its first checkpoint and restart, and on this "
-                + "machine's disk an fsync that extends a file costs about a third more than one that overwrites it "
-                + "(durable-sqlite checkpoints once a sync interval, the plain pool every 1,000 pages). Median, spread (min - max) "
-                + "and the ratio of medians to the plain pool measured in the same run. Every replicating contender "
-                + "ships to the same local S3 server. A 100-row transaction counts as one commit; commit p50 / p99 is the "
-                + "time of one commit (its rows and the commit), over all rounds. All "
+        md.append(f("Commits per second. A shared machine's disk drifts: the same plain pool measured a minute apart "
+                + "runs anywhere from 1,800 to 4,500 single-row commits/s here, a wider swing than any difference "
+                + "between the contenders. So, per workload, every contender runs on its own fresh database at the "
+                + "same time; each first runs the workload for %.1f s unmeasured (its WAL is written, checkpointed and "
+                + "restarted until it has the size it keeps under this load: on this disk an fsync that extends a "
+                + "file costs about a third more than one that overwrites it); then the contenders take turns, "
+                + "%d rounds of one slice each, the order rotating every round. A slice writes for %.0f s unmeasured "
+                + "and then %d s measured: an idle replicator ships the first commit at once and then once a sync "
+                + "interval (1 s), so whole intervals measured after a lead-in hold as much replication work as "
+                + "they commit, and the lead-in absorbs the previous contender's last sync. Median and spread (min - max) "
+                + "of the slices; the ratio to plain is the median over the rounds of a contender's slice divided "
+                + "by the plain pool's slice of the same round, which compares slices seconds apart. Every "
+                + "replicating contender ships to the same local S3 server. A 100-row transaction counts as one "
+                + "commit; commit p50 / p99 is the time of one commit (its rows and the commit), over all slices. All "
                 + "contenders use sqlite-jdbc's defaults (WAL, synchronous=FULL: an fsync per commit), so on this "
                 + "machine's disk the plain pool is bound by fsync, not by the CPU.%n%n",
-                settings.writeRounds(), settings.writeSeconds(), settings.writeWarmupMillis() / 1000.0));
+                settings.writeWarmupMillis() / 1000.0, settings.writeRounds(), SLICE_LEAD_IN_SECONDS,
+                settings.writeSeconds()));
         SvgChart chart = new SvgChart("Write cost: commits per second (median)", "commits/s; label: median (ratio to plain)");
         for (Map.Entry<Workload, Map<Contender, List<Double>>> w : results.entrySet()) {
             md.append("### ").append(w.getKey().name()).append("\n\n");
-            md.append("| contender | commits/s per round | median | spread | ratio to plain | commit p50 / p99 |\n"
+            md.append("| contender | commits/s per slice | median | spread | ratio to plain | commit p50 / p99 |\n"
                     + "| --- | --- | --- | --- | --- | --- |\n");
-            double plain = Stats.median(w.getValue().getOrDefault(Contender.PLAIN, List.of()));
+            List<Double> plain = w.getValue().getOrDefault(Contender.PLAIN, List.of());
             for (Map.Entry<Contender, List<Double>> c : w.getValue().entrySet()) {
                 double median = Stats.median(c.getValue());
-                double ratio = median / plain;
+                double ratio = Stats.median(pairedRatios(c.getValue(), plain));
                 List<Double> durations = List.copyOf(latencies.getOrDefault(w.getKey().name() + "/" + c.getKey().name(),
                         List.of()));
                 md.append(f("| %s | %s | %.0f | %s | %.2f | %.1f / %.1f ms |%n", c.getKey().name(),
@@ -168,6 +218,15 @@ final class WriteCostScenario {
         }
         report.section(md.toString());
         report.chart("write-cost", chart);
+    }
+
+    /** Each round's rate divided by the plain pool's rate in the same round. */
+    static List<Double> pairedRatios(List<Double> rates, List<Double> plain) {
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < Math.min(rates.size(), plain.size()); i++) {
+            ratios.add(rates.get(i) / plain.get(i));
+        }
+        return ratios;
     }
 
     static int colorOf(Contender c) {
