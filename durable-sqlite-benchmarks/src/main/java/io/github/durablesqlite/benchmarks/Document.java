@@ -35,6 +35,12 @@ final class Document {
                 + "runs in every build "
                 + "so the harness cannot rot (about a minute on a busy 2-core machine, most of it starting child "
                 + "processes); it never writes the docs.\n\n");
+        if (!settings.name().equals("full") && Files.exists(tools.root().resolve("docs/benchmarks-full.md"))) {
+            md.append("The restore and memory scenarios at the sizes the targets name (a 1 GiB database restored, a 2 GiB "
+                    + "one for memory) take longer than the quick set allows; their latest run is in "
+                    + "[benchmarks-full.md](benchmarks-full.md) (`java -Xmx8g -Dbenchmarks.only=restore,memory -jar "
+                    + "durable-sqlite-benchmarks/target/benchmarks.jar --full --out docs/benchmarks-full.md`).\n\n");
+        }
         md.append("The per-operation costs (section 6) are JMH benchmarks in the same jar. To run only them through "
                 + "the harness (about a minute and a half on 2 cores; `-Dbenchmarks.jmh=REGEX` narrows them further):\n\n"
                 + "```sh\njava -Dbenchmarks.only=jmh -jar durable-sqlite-benchmarks/target/benchmarks.jar --quick --out /tmp/jmh.md\n```\n\n"

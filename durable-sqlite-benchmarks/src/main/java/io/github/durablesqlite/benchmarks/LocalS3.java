@@ -64,6 +64,18 @@ final class LocalS3 implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * Deletes every object under {@code prefix}. The store keeps objects in a memory file system of
+     * at most 4 GiB: a scenario with a large database frees its replicas before the next one starts.
+     */
+    void deleteAll(String prefix) {
+        try (S3Client client = newClient()) {
+            client.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix + "/")).contents()
+                    .forEach(o -> client.deleteObject(b -> b.bucket(BUCKET).key(o.key())));
+        }
+        store.reset(prefix);
+    }
+
     /** Waits until no object arrived under {@code prefix} for {@code quiet}: the replicator has caught up. */
     void awaitQuiet(String prefix, java.time.Duration quiet) throws InterruptedException {
         int seen = -1;

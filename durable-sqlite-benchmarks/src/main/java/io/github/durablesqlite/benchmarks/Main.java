@@ -46,16 +46,18 @@ public final class Main {
             }
         }
         Tools tools = Tools.locate();
-        Report report = run(settings, tools);
-        String markdown = Document.render(settings, tools, report);
         if (writeDocs) {
             out = tools.root().resolve("docs/benchmarks.md");
         }
+        // The charts go beside the document, in a directory named after it (benchmarks.md: benchmarks/).
+        String chartDirectory = out == null ? "benchmarks" : out.getFileName().toString().replaceFirst("\\.md$", "");
+        Report report = run(settings, tools, new Report(chartDirectory));
+        String markdown = Document.render(settings, tools, report);
         if (out == null) {
             System.out.print(markdown);
             return;
         }
-        Path charts = Files.createDirectories(out.toAbsolutePath().getParent().resolve("benchmarks"));
+        Path charts = Files.createDirectories(out.toAbsolutePath().getParent().resolve(chartDirectory));
         for (Map.Entry<String, SvgChart> chart : report.charts().entrySet()) {
             Files.writeString(charts.resolve(chart.getKey() + ".svg"), chart.getValue().render());
         }
@@ -65,11 +67,14 @@ public final class Main {
 
     /** Runs every scenario of the set; parts that need a missing tool are skipped, or fail under CI. */
     static Report run(Settings settings, Tools tools) throws Exception {
+        return run(settings, tools, new Report());
+    }
+
+    static Report run(Settings settings, Tools tools, Report report) throws Exception {
         List<String> missing = tools.missing();
         if (!missing.isEmpty() && "true".equalsIgnoreCase(System.getenv("CI"))) {
             throw new IllegalStateException("benchmark tools missing under CI: " + String.join("; ", missing));
         }
-        Report report = new Report();
         long started = System.nanoTime();
         Path work = Files.createTempDirectory("durable-sqlite-bench");
         try (LocalS3 s3 = LocalS3.start()) {

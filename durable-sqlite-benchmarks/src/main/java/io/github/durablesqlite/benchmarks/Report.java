@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * What a run produced: Markdown sections in order, the charts they refer to (written next to the
- * document as {@code docs/benchmarks/NAME.svg}) and the figures the targets table compares.
+ * document, in a directory named after it: {@code docs/benchmarks/NAME.svg} for
+ * {@code docs/benchmarks.md}) and the figures the targets table compares.
  */
 final class Report {
     /** One row of the targets table. */
@@ -17,6 +18,16 @@ final class Report {
     private final Map<String, SvgChart> charts = new LinkedHashMap<>();
     private final List<Target> targets = new ArrayList<>();
     private final Map<String, Double> figures = new LinkedHashMap<>();
+    private final String chartDirectory;
+
+    Report() {
+        this("benchmarks");
+    }
+
+    /** {@code chartDirectory}: where the document's charts are, relative to the document. */
+    Report(String chartDirectory) {
+        this.chartDirectory = chartDirectory;
+    }
 
     Report section(String text) {
         markdown.append(text);
@@ -30,7 +41,7 @@ final class Report {
     Report chart(String name, SvgChart chart) {
         if (!chart.isEmpty()) {
             charts.put(name, chart);
-            section("![" + name + "](benchmarks/" + name + ".svg)");
+            section("![" + name + "](" + chartDirectory + "/" + name + ".svg)");
         }
         return this;
     }

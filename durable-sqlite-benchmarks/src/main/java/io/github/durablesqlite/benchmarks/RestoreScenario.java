@@ -72,6 +72,8 @@ final class RestoreScenario {
         }
         Map<String, List<Double>> history = measure(dir, theirs, notes);
         System.err.println("restore: history done");
+        s3.deleteAll("restore-ours");
+        s3.deleteAll("restore-theirs");
         write(report, size, fresh, history, notes);
     }
 
