@@ -32,7 +32,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class Replicator implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Replicator.class);
-    private static final long[] SIGNAL_RETRY_MILLIS = {1, 2, 4, 8, 16, 32};
+    /**
+     * When a signalled sync found no new frames, it looks again after these pauses (about a second in
+     * all): the commit hook fires before SQLite writes the frames, and on a busy disk the write can
+     * come a hundred milliseconds later. Giving up sooner left such a commit to the next timed sync,
+     * up to a sync interval later. A new commit or a caller waiting for durability cuts a pause short.
+     */
+    private static final long[] SIGNAL_RETRY_MILLIS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
     /** Longest a sync waits for the upload under way before staging for callers that wait for durability. */
     private static final Duration GROUP_WAIT_LIMIT = Duration.ofMillis(500);
     /** {@link #awaitReplicated}: the timeout passed, or the replicator closed. */
@@ -499,7 +505,9 @@ public final class Replicator implements AutoCloseable {
                 boolean found = syncOnce();
                 // The commit hook fires before SQLite appends the frames: look again shortly.
                 for (int i = 0; bySignal && !awaited && !found && i < SIGNAL_RETRY_MILLIS.length; i++) {
-                    Thread.sleep(SIGNAL_RETRY_MILLIS[i]);
+                    if (!pauseBeforeRetry(SIGNAL_RETRY_MILLIS[i])) {
+                        break;
+                    }
                     found = syncOnce();
                 }
                 maybeCheckpoint();
@@ -513,6 +521,26 @@ public final class Replicator implements AutoCloseable {
                 if (awaited && !pause(100)) {
                     return;
                 }
+            }
+        }
+    }
+
+    /**
+     * Pauses before looking for a signalled commit's frames again. Returns early, true, when another
+     * commit signals (look now); false when a caller starts waiting for durability or the replicator
+     * stops: the sync loop serves those first.
+     */
+    private boolean pauseBeforeRetry(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        synchronized (signalMonitor) {
+            for (long wait = deadline - System.nanoTime(); ; wait = deadline - System.nanoTime()) {
+                if (stopping || awaitedLocked()) {
+                    return false;
+                }
+                if (signalled || wait <= 0) {
+                    return true;
+                }
+                TimeUnit.NANOSECONDS.timedWait(signalMonitor, wait);
             }
         }
     }
