@@ -193,6 +193,7 @@ final class ReplicateCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         List<ReplicaClient> clients = new ArrayList<>();
         List<Replicator> replicators = new ArrayList<>();
+        List<WalWatcher> watchers = new ArrayList<>();
         LeaseOptions lease = lease();
         try {
             for (Target target : targets) {
@@ -225,6 +226,7 @@ final class ReplicateCommand implements Callable<Integer> {
                 }
                 Replicator replicator = replicators.get(i);
                 replicator.start();
+                watchers.add(new WalWatcher(target.path(), replicator).start());
                 out.printf("replicating %s to %s%n", target.path(), clients.get(i).describe());
                 out.flush();
             }
@@ -234,6 +236,7 @@ final class ReplicateCommand implements Callable<Integer> {
             stop.await();
             return 0;
         } finally {
+            watchers.forEach(WalWatcher::close);
             for (Replicator replicator : replicators) {
                 replicator.close();
             }

@@ -2,6 +2,10 @@ package io.github.durablesqlite.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.github.durablesqlite.replica.LtxFileInfo;
+import io.github.durablesqlite.replica.ReplicaClient;
+import io.github.durablesqlite.replica.ReplicaClients;
+import io.github.durablesqlite.replica.ReplicaUrl;
 import io.github.durablesqlite.testing.DatabaseDump;
 import io.github.durablesqlite.testing.LitestreamOracle;
 import io.github.durablesqlite.testing.S3ProxyServer;
@@ -94,6 +98,45 @@ class ReplicateProcessTest {
         LitestreamOracle.assumeAvailable();
         String query = "SELECT * FROM t ORDER BY id;";
         assertThat(LitestreamOracle.query(url, S3.env(), query)).isEqualTo(Sqlite3.exec(db, query));
+    }
+
+    /** The newest TXID in the replica's level 0 (0 when empty). */
+    private static long newestTxid(String url) throws IOException {
+        try (ReplicaClient client = ReplicaClients.open(ReplicaUrl.parse(url), S3.env())) {
+            return client.listFiles(0, false).stream().mapToLong(LtxFileInfo::maxTxid).max().orElse(0);
+        }
+    }
+
+    private static long awaitTxid(String url, long atLeast, long timeoutMillis) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        long newest = newestTxid(url);
+        while (newest < atLeast && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            newest = newestTxid(url);
+        }
+        return newest;
+    }
+
+    @Test
+    void aCommitByAnotherProcessIsShippedWithoutWaitingForTheSyncInterval() throws Exception {
+        Path db = dir.resolve("app.db");
+        Sqlite3.exec(db, "PRAGMA journal_mode=WAL; CREATE TABLE t(v TEXT);");
+        String url = S3.replicaUrl(S3.newBucket(), "app");
+        Path log = dir.resolve("replicate.log");
+        Process replicate = cli(S3.env(), log, "replicate", "--sync-interval", "60s", db.toString(), url);
+        try {
+            waitForLine(log, "replicating", replicate);
+            long first = awaitTxid(url, 1, 30_000);
+            assertThat(first).as("the first copy").isPositive();
+            Thread.sleep(1000); // a quiet spell: the next commit is shipped at once
+
+            Sqlite3.exec(db, "INSERT INTO t VALUES ('from another process');");
+            // No commit hook reaches the replicate process, and its timed sync is a minute away.
+            assertThat(awaitTxid(url, first + 1, 10_000)).as(Files.readString(log)).isGreaterThan(first);
+        } finally {
+            replicate.destroy();
+            replicate.waitFor(20, TimeUnit.SECONDS);
+        }
     }
 
     @Test
