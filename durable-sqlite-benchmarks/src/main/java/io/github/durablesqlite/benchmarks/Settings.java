@@ -23,7 +23,7 @@ record Settings(String name, int writeSeconds, int writeRounds, int sparseSample
     }
 
     static Settings quick() {
-        return new Settings("quick", 2, 3, 30, 200, 6, 15, 10, 128 * MIB, 10_000, 3, 128 * MIB, 3000, 2000);
+        return new Settings("quick", 1, 5, 30, 200, 6, 15, 10, 128 * MIB, 10_000, 3, 128 * MIB, 3000, 1500);
     }
 
     static Settings full() {

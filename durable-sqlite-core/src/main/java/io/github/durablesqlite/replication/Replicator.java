@@ -36,7 +36,9 @@ public final class Replicator implements AutoCloseable {
      * When a signalled sync found no new frames, it looks again after these pauses (about a second in
      * all): the commit hook fires before SQLite writes the frames, and on a busy disk the write can
      * come a hundred milliseconds later. Giving up sooner left such a commit to the next timed sync,
-     * up to a sync interval later. A new commit or a caller waiting for durability cuts a pause short.
+     * up to a sync interval later. A caller waiting for durability cuts a pause short. A new commit does
+     * not: the pauses bound how often the uncommitted tail of a long transaction is read again (a
+     * process watching the WAL from outside signals on every frame write, not only on commits).
      */
     private static final long[] SIGNAL_RETRY_MILLIS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
     /** Longest a sync waits for the upload under way before staging for callers that wait for durability. */
@@ -526,9 +528,8 @@ public final class Replicator implements AutoCloseable {
     }
 
     /**
-     * Pauses before looking for a signalled commit's frames again. Returns early, true, when another
-     * commit signals (look now); false when a caller starts waiting for durability or the replicator
-     * stops: the sync loop serves those first.
+     * Pauses before looking for a signalled commit's frames again; false, at once, when a caller
+     * starts waiting for durability or the replicator stops: the sync loop serves those first.
      */
     private boolean pauseBeforeRetry(long millis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
@@ -537,7 +538,7 @@ public final class Replicator implements AutoCloseable {
                 if (stopping || awaitedLocked()) {
                     return false;
                 }
-                if (signalled || wait <= 0) {
+                if (wait <= 0) {
                     return true;
                 }
                 TimeUnit.NANOSECONDS.timedWait(signalMonitor, wait);
