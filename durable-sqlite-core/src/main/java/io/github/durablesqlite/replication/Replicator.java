@@ -36,9 +36,11 @@ public final class Replicator implements AutoCloseable {
      * When a signalled sync found no new frames, it looks again after these pauses (about a second in
      * all): the commit hook fires before SQLite writes the frames, and on a busy disk the write can
      * come a hundred milliseconds later. Giving up sooner left such a commit to the next timed sync,
-     * up to a sync interval later. A caller waiting for durability cuts a pause short. A new commit does
-     * not: the pauses bound how often the uncommitted tail of a long transaction is read again (a
-     * process watching the WAL from outside signals on every frame write, not only on commits).
+     * up to a sync interval later. A new signal ends the retries and is served by the sync loop (with
+     * its spacing): otherwise a signal whose commit a timed sync had already shipped kept the thread
+     * retrying for a second, and the next commit waited for a retry step, later and later each second.
+     * Retries do not shorten the pauses either, so a long transaction's uncommitted tail, signalled on
+     * every frame write by a process watching the WAL from outside, is not read again and again.
      */
     private static final long[] SIGNAL_RETRY_MILLIS = {1, 2, 4, 8, 16, 32, 64, 128, 256, 512};
     /** Longest a sync waits for the upload under way before staging for callers that wait for durability. */
@@ -528,14 +530,15 @@ public final class Replicator implements AutoCloseable {
     }
 
     /**
-     * Pauses before looking for a signalled commit's frames again; false, at once, when a caller
-     * starts waiting for durability or the replicator stops: the sync loop serves those first.
+     * Pauses before looking for a signalled commit's frames again; false, at once, when another
+     * commit signals, a caller starts waiting for durability or the replicator stops: the sync loop
+     * serves those.
      */
     private boolean pauseBeforeRetry(long millis) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
         synchronized (signalMonitor) {
             for (long wait = deadline - System.nanoTime(); ; wait = deadline - System.nanoTime()) {
-                if (stopping || awaitedLocked()) {
+                if (stopping || signalled || awaitedLocked()) {
                     return false;
                 }
                 if (wait <= 0) {
